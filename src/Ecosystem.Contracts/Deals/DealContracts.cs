@@ -1,0 +1,50 @@
+using Orleans.Concurrency;
+using Ecosystem.Contracts.Events;
+
+namespace Ecosystem.Contracts.Deals;
+
+public interface IDealGrain : IEventStreamGrain
+{
+    /// <summary>The deal view, or null when no event of this deal was ever accepted.</summary>
+    [AlwaysInterleave]
+    Task<DealView?> GetView();
+
+    /// <summary>Whether the partner registered or touched this deal (what lets a partner key see it).</summary>
+    [AlwaysInterleave]
+    Task<bool> IsParticipant(string partnerId);
+}
+
+[GenerateSerializer, Immutable, Alias("eco.DealView")]
+public sealed record DealView
+{
+    [Id(0)] public required string DealId { get; init; }
+    [Id(1)] public string? AccountId { get; init; }
+    [Id(2)] public string? RegisteredBy { get; init; }
+    [Id(3)] public RegistrationView? Registration { get; init; }
+    [Id(4)] public string Stage { get; init; } = "prospect";
+    [Id(5)] public decimal? Amount { get; init; }
+    [Id(6)] public string? Currency { get; init; }
+    [Id(7)] public string? Outcome { get; init; }
+    [Id(8)] public DateTimeOffset? ClosedAt { get; init; }
+    [Id(9)] public IReadOnlyList<ParticipantView> Participants { get; init; } = [];
+    [Id(10)] public IReadOnlyList<TimelineEntry> Timeline { get; init; } = [];
+}
+
+[GenerateSerializer, Immutable, Alias("eco.RegistrationView")]
+public sealed record RegistrationView(
+    [property: Id(0)] string Status,
+    [property: Id(1)] string? ConflictsWith,
+    [property: Id(2)] DateTimeOffset? ExpiresAt);
+
+[GenerateSerializer, Immutable, Alias("eco.ParticipantView")]
+public sealed record ParticipantView(
+    [property: Id(0)] string Kind,
+    [property: Id(1)] string Id,
+    [property: Id(2)] IReadOnlyList<string> Roles);
+
+/// <summary>One accepted event of a deal as its timeline shows it.</summary>
+[GenerateSerializer, Immutable, Alias("eco.TimelineEntry")]
+public sealed record TimelineEntry(
+    [property: Id(0)] long Seq,
+    [property: Id(1)] DateTimeOffset AcceptedAt,
+    [property: Id(2)] Ecosystem.Domain.Events.ActivityEvent Event);

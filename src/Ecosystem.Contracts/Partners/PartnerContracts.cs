@@ -1,0 +1,93 @@
+using Orleans.Concurrency;
+using Ecosystem.Contracts.Events;
+
+namespace Ecosystem.Contracts.Partners;
+
+public interface IPartnerGrain : IEventStreamGrain
+{
+    /// <summary>Creates or replaces the partner's profile; returns the view and whether it was created.</summary>
+    Task<(PartnerView View, bool Created)> PutProfile(PartnerProfile profile);
+
+    /// <summary>The partner view, or null when the partner has no profile.</summary>
+    [AlwaysInterleave]
+    Task<PartnerView?> GetView();
+}
+
+[GenerateSerializer, Immutable, Alias("eco.PartnerProfile")]
+public sealed record PartnerProfile
+{
+    [Id(0)] public required string Name { get; init; }
+    [Id(1)] public required string PartnerType { get; init; }
+    [Id(2)] public required string Region { get; init; }
+    [Id(3)] public IReadOnlyList<string> Industries { get; init; } = [];
+    [Id(4)] public bool AcceptsLeads { get; init; }
+    [Id(5)] public int Capacity { get; init; } = 10;
+    [Id(6)] public string? PayoutCurrency { get; init; }
+}
+
+public static class PartnerTypes
+{
+    public static readonly IReadOnlyList<string> All = ["technology", "solutions", "developer", "alliance"];
+}
+
+[GenerateSerializer, Immutable, Alias("eco.PartnerView")]
+public sealed record PartnerView
+{
+    [Id(0)] public required string PartnerId { get; init; }
+    [Id(1)] public required string Name { get; init; }
+    [Id(2)] public required string PartnerType { get; init; }
+    [Id(3)] public required string Region { get; init; }
+    [Id(4)] public IReadOnlyList<string> Industries { get; init; } = [];
+    [Id(5)] public bool AcceptsLeads { get; init; }
+    [Id(6)] public int Capacity { get; init; }
+    [Id(7)] public string? PayoutCurrency { get; init; }
+    [Id(8)] public string? Tier { get; init; }
+    [Id(9)] public string LifecycleStage { get; init; } = "applied";
+    [Id(10)] public HealthView? Health { get; init; }
+    [Id(11)] public OnboardingView Onboarding { get; init; } = new();
+    [Id(12)] public PartnerKpis Kpis { get; init; } = new();
+    [Id(13)] public DateTimeOffset? LastActivityAt { get; init; }
+    [Id(14)] public long EventCount { get; init; }
+}
+
+[GenerateSerializer, Immutable, Alias("eco.HealthView")]
+public sealed record HealthView(
+    [property: Id(0)] int Score,
+    [property: Id(1)] IReadOnlyList<HealthComponentView> Components,
+    [property: Id(2)] DateTimeOffset UpdatedAt);
+
+[GenerateSerializer, Immutable, Alias("eco.HealthComponentView")]
+public sealed record HealthComponentView(
+    [property: Id(0)] string Name,
+    [property: Id(1)] decimal Score,
+    [property: Id(2)] decimal Weight,
+    [property: Id(3)] string Detail);
+
+[GenerateSerializer, Immutable, Alias("eco.OnboardingView")]
+public sealed record OnboardingView
+{
+    [Id(0)] public IReadOnlyList<OnboardingStepView> Steps { get; init; } = [];
+    [Id(1)] public DateTimeOffset? ActivatedAt { get; init; }
+    [Id(2)] public decimal? ActivationDays { get; init; }
+}
+
+[GenerateSerializer, Immutable, Alias("eco.OnboardingStepView")]
+public sealed record OnboardingStepView(
+    [property: Id(0)] string Name,
+    [property: Id(1)] bool Done,
+    [property: Id(2)] DateTimeOffset? At);
+
+[GenerateSerializer, Immutable, Alias("eco.PartnerKpis")]
+public sealed record PartnerKpis
+{
+    [Id(0)] public decimal SourcedRevenue { get; init; }
+    [Id(1)] public decimal InfluencedRevenue { get; init; }
+    [Id(2)] public decimal AttributedRevenue { get; init; }
+    [Id(3)] public int WonDeals { get; init; }
+    [Id(4)] public int LostDeals { get; init; }
+    [Id(5)] public int LeadsOffered { get; init; }
+    [Id(6)] public int LeadsAccepted { get; init; }
+    [Id(7)] public int LeadsDeclined { get; init; }
+    [Id(8)] public int LeadsExpired { get; init; }
+    [Id(9)] public int Certifications { get; init; }
+}

@@ -1,0 +1,508 @@
+using System.Globalization;
+using System.Text.Json;
+using Ecosystem.Domain.Accounts;
+using Ecosystem.Domain.Money;
+
+namespace Ecosystem.Domain.Events;
+
+/// <summary>The outcome of reading one event: the event, or the reason it was refused.</summary>
+public readonly record struct ParsedEvent(string? Id, ActivityEvent? Event, string? Error)
+{
+    public bool IsValid => Event is not null;
+}
+
+/// <summary>
+/// Turns one JSON value into a validated <see cref="ActivityEvent"/>. Every rule of the contract's
+/// event table lives here, so that the intake, a replay and a test all judge an event the same way.
+/// </summary>
+public static class EventParser
+{
+    /// <param name="now">The server's clock, to refuse events from the future; null when re-reading the log.</param>
+    public static ParsedEvent Parse(JsonElement json, DateTimeOffset? now)
+    {
+        if (json.ValueKind != JsonValueKind.Object)
+        {
+            return new(null, null, "an event must be a JSON object");
+        }
+
+        var r = new FieldReader(json);
+        var id = r.Id("id");
+        if (r.Error is not null)
+        {
+            return new(TryRawId(json), null, r.Error);
+        }
+
+        var type = r.RequiredString("type", EventLimits.MaxIdLength);
+        if (r.Error is null && !EventTypes.All.Contains(type!))
+        {
+            r.Fail("type", $"unknown event type '{type}'");
+        }
+
+        var occurredAt = r.RequiredTime("occurredAt");
+        if (r.Error is null && now is { } clock && occurredAt > clock + EventLimits.MaxClockSkew)
+        {
+            r.Fail("occurredAt", "is more than 5 minutes in the future");
+        }
+
+        if (r.Error is not null)
+        {
+            return new(id, null, r.Error);
+        }
+
+        var e = new ActivityEvent { Id = id!, Type = type!, OccurredAt = occurredAt };
+        e = type switch
+        {
+            EventTypes.AgreementSigned => e with
+            {
+                PartnerId = r.Id("partnerId"),
+                Document = r.OneOf("document", "nda", "program_terms"),
+                Version = r.RequiredString("version", EventLimits.MaxIdLength),
+            },
+            EventTypes.TrainingCompleted => e with { PartnerId = r.Id("partnerId"), Module = r.RequiredString("module", EventLimits.MaxIdLength) },
+            EventTypes.CertificationEarned => e with
+            {
+                PartnerId = r.Id("partnerId"),
+                Certification = r.RequiredString("certification", EventLimits.MaxIdLength),
+                ExpiresAt = r.OptionalTime("expiresAt"),
+            },
+            EventTypes.PartnerEngaged => e with { PartnerId = r.Id("partnerId"), Activity = r.RequiredString("activity", EventLimits.MaxIdLength) },
+            EventTypes.SurveyResponded => e with
+            {
+                PartnerId = r.Id("partnerId"),
+                Score = r.RequiredInt("score", 0, 10),
+                Comment = r.OptionalString("comment", EventLimits.MaxTextLength),
+            },
+            EventTypes.DealRegistered => ReadMoney(r, e with
+            {
+                DealId = r.Id("dealId"),
+                PartnerId = r.Id("partnerId"),
+                AccountIdAsSent = r.Id("accountId"),
+                ExpectedCloseAt = r.OptionalTime("expectedCloseAt"),
+                Products = r.OptionalStringList("products"),
+            }, required: true),
+            EventTypes.DealRegistrationReviewed => e with { DealId = r.Id("dealId"), Decision = r.OneOf("decision", "approved", "rejected") },
+            EventTypes.DealTouch => e with
+            {
+                DealId = r.Id("dealId"),
+                PartnerId = r.Id("partnerId"),
+                Role = r.OneOf("role", [.. TouchRoles.All]),
+                Activity = r.OptionalString("activity", EventLimits.MaxIdLength),
+            },
+            EventTypes.DealStageChanged => e with { DealId = r.Id("dealId"), Stage = r.OneOf("stage", [.. DealStages.All]) },
+            EventTypes.DealAmountChanged => ReadMoney(r, e with { DealId = r.Id("dealId") }, required: true),
+            EventTypes.DealClosed => ReadMoney(r, e with { DealId = r.Id("dealId"), Outcome = r.OneOf("outcome", "won", "lost") }, required: false),
+            EventTypes.DealMessage => e with
+            {
+                DealId = r.Id("dealId"),
+                Author = r.RequiredString("author", EventLimits.MaxIdLength),
+                Text = r.RequiredString("text", EventLimits.MaxTextLength),
+            },
+            EventTypes.LeadSubmitted => ReadLeadSource(r, e with
+            {
+                LeadId = r.Id("leadId"),
+                AccountIdAsSent = r.Id("accountId"),
+                Region = r.RequiredString("region", EventLimits.MaxIdLength),
+                Industry = r.OptionalString("industry", EventLimits.MaxIdLength),
+                Source = r.OneOf("source", "marketing", "partner", "alliance"),
+            }),
+            EventTypes.LeadAccepted or EventTypes.LeadDeclined => e with
+            {
+                LeadId = r.Id("leadId"),
+                PartnerId = r.Id("partnerId"),
+                Reason = r.OptionalString("reason", EventLimits.MaxTextLength),
+            },
+            EventTypes.LeadConverted => e with { LeadId = r.Id("leadId"), DealId = r.Id("dealId") },
+            EventTypes.AccountChurned => e with { AccountIdAsSent = r.Id("accountId") },
+            EventTypes.IntegrationValidationReported => e with
+            {
+                IntegrationId = r.Id("integrationId"),
+                Suite = r.RequiredString("suite", EventLimits.MaxIdLength),
+                Passed = r.RequiredInt("passed", 0, int.MaxValue),
+                Failed = r.RequiredInt("failed", 0, int.MaxValue),
+                P95LatencyMs = r.RequiredDecimal("p95LatencyMs"),
+                SecurityFindings = r.Findings("securityFindings"),
+            },
+            EventTypes.IntegrationInstalled or EventTypes.IntegrationUninstalled => e with
+            {
+                IntegrationId = r.Id("integrationId"),
+                AccountIdAsSent = r.Id("accountId"),
+            },
+            EventTypes.IntegrationErrorReported => e with
+            {
+                IntegrationId = r.Id("integrationId"),
+                Errors = r.RequiredLong("errors"),
+                Calls = r.RequiredLong("calls"),
+            },
+            EventTypes.MarketplaceViewed => e with
+            {
+                IntegrationId = r.Id("integrationId"),
+                AccountIdAsSent = r.OptionalId("accountId"),
+            },
+            _ => e,
+        };
+
+        if (r.Error is null && e.Type == EventTypes.IntegrationErrorReported && e.Errors > e.Calls)
+        {
+            r.Fail("errors", "cannot exceed calls");
+        }
+
+        if (r.Error is not null)
+        {
+            return new(id, null, r.Error);
+        }
+
+        if (e.AccountIdAsSent is { } account)
+        {
+            e = e with { AccountId = AccountDomain.Normalize(account) };
+        }
+
+        return new(id, e, null);
+    }
+
+    private static ActivityEvent ReadMoney(FieldReader r, ActivityEvent e, bool required)
+    {
+        var amount = required ? r.RequiredDecimal("amount") : r.OptionalDecimal("amount");
+        var currency = required || amount is not null ? r.Currency("currency") : r.OptionalCurrency("currency");
+        if (r.Error is null && amount < 0)
+        {
+            r.Fail("amount", "must not be negative");
+        }
+
+        if (r.Error is not null || amount is null || currency is null)
+        {
+            return e with { Amount = amount, Currency = currency };
+        }
+
+        return e with { Amount = Currencies.Round(amount.Value, currency), Currency = currency };
+    }
+
+    private static ActivityEvent ReadLeadSource(FieldReader r, ActivityEvent e)
+    {
+        var sourcePartner = r.OptionalId("sourcePartnerId");
+        if (r.Error is null && e.Source == "partner" && sourcePartner is null)
+        {
+            r.Fail("sourcePartnerId", "is required when source is 'partner'");
+        }
+
+        return e with { SourcePartnerId = sourcePartner };
+    }
+
+    private static string? TryRawId(JsonElement json) =>
+        json.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null;
+
+    /// <summary>Reads fields and remembers the first problem; later reads after a failure are no-ops.</summary>
+    private sealed class FieldReader(JsonElement json)
+    {
+        public string? Error { get; private set; }
+
+        public void Fail(string field, string message) => Error ??= $"{field}: {message}";
+
+        private bool TryGet(string field, out JsonElement value)
+        {
+            if (Error is null && json.TryGetProperty(field, out value) && value.ValueKind != JsonValueKind.Null)
+            {
+                return true;
+            }
+
+            value = default;
+            return false;
+        }
+
+        private bool Missing(string field)
+        {
+            Fail(field, "is required");
+            return true;
+        }
+
+        public string? Id(string field)
+        {
+            var s = RequiredString(field, EventLimits.MaxIdLength);
+            return s is not null && CheckPrintable(field, s) ? s : null;
+        }
+
+        public string? OptionalId(string field)
+        {
+            var s = OptionalString(field, EventLimits.MaxIdLength);
+            return s is not null && CheckPrintable(field, s) ? s : null;
+        }
+
+        private bool CheckPrintable(string field, string s)
+        {
+            foreach (var c in s)
+            {
+                if (char.IsControl(c))
+                {
+                    Fail(field, "must contain printable characters only");
+                    return false;
+                }
+            }
+
+            if (string.IsNullOrWhiteSpace(s))
+            {
+                Fail(field, "must not be blank");
+                return false;
+            }
+
+            return true;
+        }
+
+        public string? RequiredString(string field, int maxLength)
+        {
+            if (Error is not null)
+            {
+                return null;
+            }
+
+            if (!TryGet(field, out _) && Missing(field))
+            {
+                return null;
+            }
+
+            var s = OptionalString(field, maxLength);
+            if (s is not null && s.Length == 0)
+            {
+                Fail(field, "must not be empty");
+                return null;
+            }
+
+            return s;
+        }
+
+        public string? OptionalString(string field, int maxLength)
+        {
+            if (!TryGet(field, out var v))
+            {
+                return null;
+            }
+
+            if (v.ValueKind != JsonValueKind.String)
+            {
+                Fail(field, "must be a string");
+                return null;
+            }
+
+            var s = v.GetString()!;
+            if (s.Length > maxLength)
+            {
+                Fail(field, $"must be at most {maxLength} characters");
+                return null;
+            }
+
+            return s;
+        }
+
+        public string? OneOf(string field, params string[] allowed)
+        {
+            var s = RequiredString(field, EventLimits.MaxIdLength);
+            if (s is not null && Array.IndexOf(allowed, s) < 0)
+            {
+                Fail(field, $"must be one of {string.Join(", ", allowed)}");
+                return null;
+            }
+
+            return s;
+        }
+
+        public DateTimeOffset RequiredTime(string field)
+        {
+            if (Error is null && !TryGet(field, out _))
+            {
+                Missing(field);
+            }
+
+            return OptionalTime(field) ?? default;
+        }
+
+        public DateTimeOffset? OptionalTime(string field)
+        {
+            if (!TryGet(field, out var v))
+            {
+                return null;
+            }
+
+            // The contract asks for an explicit offset: a bare local time means a different instant on every machine.
+            if (v.ValueKind != JsonValueKind.String
+                || !DateTimeOffset.TryParse(v.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.None, out var t)
+                || !HasOffset(v.GetString()!))
+            {
+                Fail(field, "must be an ISO-8601 time with an offset, e.g. 2026-11-25T12:00:00Z");
+                return null;
+            }
+
+            return t.ToUniversalTime();
+        }
+
+        private static bool HasOffset(string s)
+        {
+            var t = s.IndexOf('T', StringComparison.OrdinalIgnoreCase);
+            if (t < 0)
+            {
+                return false;
+            }
+
+            var time = s[t..];
+            return time.EndsWith('Z') || time.EndsWith('z') || time.Contains('+', StringComparison.Ordinal) || time.Contains('-', StringComparison.Ordinal);
+        }
+
+        public decimal? RequiredDecimal(string field)
+        {
+            if (Error is null && !TryGet(field, out _))
+            {
+                Missing(field);
+                return null;
+            }
+
+            return OptionalDecimal(field);
+        }
+
+        public decimal? OptionalDecimal(string field)
+        {
+            if (!TryGet(field, out var v))
+            {
+                return null;
+            }
+
+            if (v.ValueKind != JsonValueKind.Number || !v.TryGetDecimal(out var d))
+            {
+                Fail(field, "must be a number");
+                return null;
+            }
+
+            if (d > 1_000_000_000_000_000m)
+            {
+                Fail(field, "is too large");
+                return null;
+            }
+
+            return d;
+        }
+
+        public int? RequiredInt(string field, int min, int max)
+        {
+            if (Error is null && !TryGet(field, out _))
+            {
+                Missing(field);
+                return null;
+            }
+
+            if (!TryGet(field, out var v))
+            {
+                return null;
+            }
+
+            if (v.ValueKind != JsonValueKind.Number || !v.TryGetInt32(out var i) || i < min || i > max)
+            {
+                Fail(field, $"must be a whole number from {min} to {max}");
+                return null;
+            }
+
+            return i;
+        }
+
+        public long? RequiredLong(string field)
+        {
+            if (Error is null && !TryGet(field, out _))
+            {
+                Missing(field);
+                return null;
+            }
+
+            if (!TryGet(field, out var v))
+            {
+                return null;
+            }
+
+            if (v.ValueKind != JsonValueKind.Number || !v.TryGetInt64(out var l) || l < 0)
+            {
+                Fail(field, "must be a non-negative whole number");
+                return null;
+            }
+
+            return l;
+        }
+
+        public string? Currency(string field)
+        {
+            var c = RequiredString(field, 3);
+            return CheckCurrency(field, c);
+        }
+
+        public string? OptionalCurrency(string field) => CheckCurrency(field, OptionalString(field, 3));
+
+        private string? CheckCurrency(string field, string? c)
+        {
+            if (c is not null && !Currencies.IsKnown(c))
+            {
+                Fail(field, "must be a supported ISO-4217 code in upper case, e.g. USD");
+                return null;
+            }
+
+            return c;
+        }
+
+        public IReadOnlyList<string>? OptionalStringList(string field)
+        {
+            if (!TryGet(field, out var v))
+            {
+                return null;
+            }
+
+            if (v.ValueKind != JsonValueKind.Array || v.GetArrayLength() > EventLimits.MaxListItems)
+            {
+                Fail(field, $"must be an array of at most {EventLimits.MaxListItems} strings");
+                return null;
+            }
+
+            var list = new List<string>(v.GetArrayLength());
+            foreach (var item in v.EnumerateArray())
+            {
+                if (item.ValueKind != JsonValueKind.String || item.GetString()!.Length > EventLimits.MaxIdLength)
+                {
+                    Fail(field, $"must be an array of strings of at most {EventLimits.MaxIdLength} characters");
+                    return null;
+                }
+
+                list.Add(item.GetString()!);
+            }
+
+            return list;
+        }
+
+        public IReadOnlyList<SecurityFinding>? Findings(string field)
+        {
+            if (!TryGet(field, out var v))
+            {
+                return [];
+            }
+
+            if (v.ValueKind != JsonValueKind.Array || v.GetArrayLength() > EventLimits.MaxListItems)
+            {
+                Fail(field, $"must be an array of at most {EventLimits.MaxListItems} findings");
+                return null;
+            }
+
+            var list = new List<SecurityFinding>();
+            foreach (var item in v.EnumerateArray())
+            {
+                if (item.ValueKind != JsonValueKind.Object)
+                {
+                    Fail(field, "each finding must be an object {severity, title}");
+                    return null;
+                }
+
+                var inner = new FieldReader(item);
+                var severity = inner.OneOf("severity", "low", "medium", "high");
+                var title = inner.RequiredString("title", EventLimits.MaxTextLength);
+                if (inner.Error is not null)
+                {
+                    Fail(field, inner.Error);
+                    return null;
+                }
+
+                list.Add(new SecurityFinding(severity!, title!));
+            }
+
+            return list;
+        }
+    }
+}

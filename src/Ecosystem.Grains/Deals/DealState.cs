@@ -1,0 +1,22 @@
+using Ecosystem.Contracts.Deals;
+
+namespace Ecosystem.Grains.Deals;
+
+[GenerateSerializer, Alias("eco.DealState")]
+public sealed class DealState
+{
+    [Id(0)] public string? AccountId { get; set; }
+    [Id(1)] public string? RegisteredBy { get; set; }
+    [Id(2)] public string? RegistrationStatus { get; set; }
+    [Id(3)] public DateTimeOffset? RegisteredAt { get; set; }
+    [Id(4)] public string Stage { get; set; } = "prospect";
+    [Id(5)] public decimal? Amount { get; set; }
+    [Id(6)] public string? Currency { get; set; }
+    [Id(7)] public string? Outcome { get; set; }
+    [Id(8)] public DateTimeOffset? ClosedAt { get; set; }
+    /// <summary>Partner id → the roles it played, in the order first seen.</summary>
+    [Id(9)] public Dictionary<string, List<string>> Partners { get; set; } = new(StringComparer.Ordinal);
+    [Id(10)] public List<string> Reps { get; set; } = [];
+    [Id(11)] public List<TimelineEntry> Timeline { get; set; } = [];
+    [Id(12)] public int ProtectionWindowDays { get; set; } = 90;
+}

@@ -1,0 +1,54 @@
+using System.Security.Cryptography;
+using Ecosystem.Contracts.Keys;
+
+namespace Ecosystem.Grains.Keys;
+
+[GenerateSerializer, Alias("eco.ApiKeyState")]
+public sealed class ApiKeyState
+{
+    [Id(0)] public Principal? Principal { get; set; }
+    [Id(1)] public byte[]? SecretHash { get; set; }
+    [Id(2)] public bool Revoked { get; set; }
+}
+
+public sealed class ApiKeyGrain(
+    [PersistentState("apikey", StorageNames.Default)] IPersistentState<ApiKeyState> state)
+    : Grain, IApiKeyGrain
+{
+    public async Task<bool> Create(Principal principal, byte[] secretHash)
+    {
+        if (state.State.Principal is not null)
+        {
+            return false;
+        }
+
+        state.State.Principal = principal;
+        state.State.SecretHash = secretHash;
+        await state.WriteStateAsync();
+        return true;
+    }
+
+    public Task<Principal?> Authenticate(byte[] secretHash)
+    {
+        var s = state.State;
+        var ok = s.Principal is not null && !s.Revoked && s.SecretHash is not null
+            && CryptographicOperations.FixedTimeEquals(s.SecretHash, secretHash);
+        return Task.FromResult(ok ? s.Principal : null);
+    }
+
+    public async Task<bool> Revoke()
+    {
+        if (state.State.Principal is null)
+        {
+            return false;
+        }
+
+        if (!state.State.Revoked)
+        {
+            state.State.Revoked = true;
+            await state.WriteStateAsync();
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,101 @@
+using Ecosystem.Contracts.Events;
+using Ecosystem.Contracts.Partners;
+using Ecosystem.Domain.Events;
+using Ecosystem.Grains.EventLog;
+using Ecosystem.Grains.Projections;
+using Microsoft.Extensions.Logging;
+
+namespace Ecosystem.Grains.Partners;
+
+/// <summary>One partner: its profile (master data) and what its events say about it.</summary>
+public sealed class PartnerGrain(
+    [PersistentState("partner", StorageNames.Default)] IPersistentState<ProjectionSnapshot<PartnerState>> snapshot,
+    IEventLog log,
+    TimeProvider time,
+    ILogger<PartnerGrain> logger)
+    : ProjectionGrain<PartnerState>(snapshot, log, logger), IPartnerGrain
+{
+    private static readonly string[] StepOrder = ["nda", "program_terms", "training", "first_deal_or_lead"];
+
+    protected override StreamKind Kind => StreamKind.Partner;
+
+    protected override void When(LoggedEvent logged)
+    {
+        var e = logged.Event;
+        var s = State;
+        s.EventCount++;
+        if (s.LastActivityAt is null || e.OccurredAt > s.LastActivityAt)
+        {
+            s.LastActivityAt = e.OccurredAt;
+        }
+
+        switch (e.Type)
+        {
+            case EventTypes.AgreementSigned:
+                s.Steps.TryAdd(e.Document!, e.OccurredAt);
+                break;
+            case EventTypes.TrainingCompleted:
+                s.Steps.TryAdd("training", e.OccurredAt);
+                break;
+            case EventTypes.CertificationEarned:
+                s.Certifications[e.Certification!] = e.ExpiresAt;
+                break;
+            case EventTypes.DealRegistered:
+            case EventTypes.LeadAccepted:
+                if (!s.Steps.TryGetValue("first_deal_or_lead", out var first) || e.OccurredAt < first)
+                {
+                    s.Steps["first_deal_or_lead"] = e.OccurredAt;
+                }
+
+                break;
+        }
+    }
+
+    public async Task<(PartnerView View, bool Created)> PutProfile(PartnerProfile profile)
+    {
+        var created = State.Profile is null;
+        State.Profile = profile;
+        await SaveAsync();
+        return (BuildView()!, created);
+    }
+
+    public Task<PartnerView?> GetView() => Task.FromResult(BuildView());
+
+    private PartnerView? BuildView()
+    {
+        var s = State;
+        if (s.Profile is not { } p)
+        {
+            return null;
+        }
+
+        var now = time.GetUtcNow();
+        var steps = StepOrder
+            .Select(name => new OnboardingStepView(name, s.Steps.TryGetValue(name, out var at), s.Steps.TryGetValue(name, out var at2) ? at2 : null))
+            .ToList();
+        DateTimeOffset? activatedAt = s.Steps.TryGetValue("first_deal_or_lead", out var act) ? act : null;
+        decimal? activationDays = activatedAt is { } a && s.Steps.TryGetValue("program_terms", out var terms)
+            ? Math.Round((decimal)(a - terms).TotalDays, 1)
+            : null;
+        var stage = activatedAt is not null ? "active"
+            : s.Steps.ContainsKey("program_terms") || s.Steps.ContainsKey("nda") ? "onboarding"
+            : "applied";
+
+        return new PartnerView
+        {
+            PartnerId = Key,
+            Name = p.Name,
+            PartnerType = p.PartnerType,
+            Region = p.Region,
+            Industries = p.Industries,
+            AcceptsLeads = p.AcceptsLeads,
+            Capacity = p.Capacity,
+            PayoutCurrency = p.PayoutCurrency,
+            LifecycleStage = stage,
+            Onboarding = new OnboardingView { Steps = steps, ActivatedAt = activatedAt, ActivationDays = activationDays },
+            Kpis = new PartnerKpis { Certifications = s.Certifications.Count(c => c.Value is null || c.Value > now) },
+            LastActivityAt = s.LastActivityAt,
+            EventCount = s.EventCount,
+        };
+    }
+}

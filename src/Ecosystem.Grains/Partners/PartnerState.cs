@@ -1,0 +1,15 @@
+using Ecosystem.Contracts.Partners;
+
+namespace Ecosystem.Grains.Partners;
+
+[GenerateSerializer, Alias("eco.PartnerState")]
+public sealed class PartnerState
+{
+    [Id(0)] public PartnerProfile? Profile { get; set; }
+    [Id(1)] public long EventCount { get; set; }
+    [Id(2)] public DateTimeOffset? LastActivityAt { get; set; }
+    /// <summary>Onboarding step → when it was first done.</summary>
+    [Id(3)] public Dictionary<string, DateTimeOffset> Steps { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>Certification → expiry (null: does not expire).</summary>
+    [Id(4)] public Dictionary<string, DateTimeOffset?> Certifications { get; set; } = new(StringComparer.Ordinal);
+}

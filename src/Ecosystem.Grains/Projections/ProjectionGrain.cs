@@ -1,0 +1,152 @@
+using Ecosystem.Contracts.Events;
+using Ecosystem.Domain.Events;
+using Ecosystem.Grains.EventLog;
+using Microsoft.Extensions.Logging;
+
+namespace Ecosystem.Grains.Projections;
+
+/// <summary>
+/// A grain whose state is a fold over its stream of the event log. State lives in memory; it is
+/// snapshotted now and then (every <see cref="CheckpointEvery"/> events, <see cref="CheckpointDelay"/>
+/// after the first unsaved one, and on deactivation), and on activation the grain catches up from the
+/// log past its snapshot. So the hot path costs no storage write, and a crash loses nothing that the
+/// log holds.
+/// </summary>
+public abstract class ProjectionGrain<TState> : Grain, IEventStreamGrain where TState : class, new()
+{
+    private const int CheckpointEvery = 500;
+    private const int ReadPageSize = 1_000;
+    private static readonly TimeSpan CheckpointDelay = TimeSpan.FromSeconds(30);
+
+    private readonly IPersistentState<ProjectionSnapshot<TState>> _snapshot;
+    private readonly IEventLog _log;
+    private readonly ILogger _logger;
+    private int _unsaved;
+    private IGrainTimer? _checkpointTimer;
+
+    protected ProjectionGrain(IPersistentState<ProjectionSnapshot<TState>> snapshot, IEventLog log, ILogger logger)
+    {
+        _snapshot = snapshot;
+        _log = log;
+        _logger = logger;
+    }
+
+    protected abstract StreamKind Kind { get; }
+
+    protected TState State => _snapshot.State.State;
+
+    protected string Key => this.GetPrimaryKeyString();
+
+    /// <summary>Folds one event into <see cref="State"/>. Must be deterministic: it runs again on replay.</summary>
+    protected abstract void When(LoggedEvent logged);
+
+    /// <summary>Runs once after a batch of new events was folded in (publishing, notifications).</summary>
+    protected virtual Task AfterAppliedAsync(IReadOnlyList<LoggedEvent> applied) => Task.CompletedTask;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        await CatchUpAsync(cancellationToken);
+        await base.OnActivateAsync(cancellationToken);
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_unsaved > 0)
+        {
+            try
+            {
+                await CheckpointAsync(cancellationToken);
+            }
+            catch (Exception ex)
+            {
+                // Nothing is lost: the log has the events and the next activation catches up from it.
+                _logger.LogWarning(ex, "Checkpoint of {GrainType} {Key} on deactivation failed", GetType().Name, Key);
+            }
+        }
+
+        await base.OnDeactivateAsync(reason, cancellationToken);
+    }
+
+    public async Task Apply(IReadOnlyList<LoggedEvent> events)
+    {
+        List<LoggedEvent>? applied = null;
+        foreach (var e in events.OrderBy(e => e.Seq))
+        {
+            if (_snapshot.State.Cursor.TryMark(e.Seq))
+            {
+                When(e);
+                (applied ??= []).Add(e);
+            }
+        }
+
+        if (applied is null)
+        {
+            return;
+        }
+
+        _unsaved += applied.Count;
+        await AfterAppliedAsync(applied);
+
+        if (_unsaved >= CheckpointEvery)
+        {
+            await CheckpointAsync(CancellationToken.None);
+        }
+        else
+        {
+            _checkpointTimer ??= this.RegisterGrainTimer(OnCheckpointTimerAsync, CheckpointDelay, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private async Task OnCheckpointTimerAsync(CancellationToken cancellationToken)
+    {
+        _checkpointTimer?.Dispose();
+        _checkpointTimer = null;
+        await CheckpointAsync(cancellationToken);
+    }
+
+    /// <summary>Reads the log past the watermark (healing any delivery that never arrived), then saves the snapshot.</summary>
+    protected async Task CheckpointAsync(CancellationToken cancellationToken)
+    {
+        var caughtUp = await CatchUpAsync(cancellationToken);
+        if (caughtUp.Count > 0)
+        {
+            _logger.LogInformation("{GrainType} {Key} recovered {Count} events from the log at checkpoint", GetType().Name, Key, caughtUp.Count);
+            await AfterAppliedAsync(caughtUp);
+        }
+
+        await _snapshot.WriteStateAsync(cancellationToken);
+        _unsaved = 0;
+    }
+
+    /// <summary>Saves state that changed outside the event stream (master data), together with the cursor.</summary>
+    protected Task SaveAsync() => CheckpointAsync(CancellationToken.None);
+
+    private async Task<List<LoggedEvent>> CatchUpAsync(CancellationToken cancellationToken)
+    {
+        var cursor = _snapshot.State.Cursor;
+        var recovered = new List<LoggedEvent>();
+        var after = cursor.Watermark;
+        while (true)
+        {
+            var page = await _log.ReadStreamAsync(Kind, Key, after, ReadPageSize, cancellationToken);
+            foreach (var e in page)
+            {
+                if (cursor.TryMark(e.Seq))
+                {
+                    When(e);
+                    recovered.Add(e);
+                }
+
+                after = e.Seq;
+            }
+
+            if (page.Count < ReadPageSize)
+            {
+                break;
+            }
+        }
+
+        cursor.Advance(after);
+        return recovered;
+    }
+}

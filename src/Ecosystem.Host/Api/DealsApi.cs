@@ -1,0 +1,41 @@
+using Ecosystem.Contracts.Deals;
+using Ecosystem.Contracts.Leads;
+using Ecosystem.Host.Auth;
+
+namespace Ecosystem.Host.Api;
+
+public static class DealsApi
+{
+    public static IEndpointRouteBuilder MapDealsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api").RequireAuthorization().WithTags("Deals and leads");
+        api.MapGet("/deals/{dealId}", GetDeal).WithSummary("The deal view with its timeline. A partner key sees deals it registered or touched.");
+        api.MapGet("/leads/{leadId}", GetLead).WithSummary("The lead with its history. A partner key sees leads offered to it.");
+        return app;
+    }
+
+    private static async Task<IResult> GetDeal(string dealId, HttpContext http, IGrainFactory grains)
+    {
+        var who = http.User.ToPrincipal();
+        var deal = grains.GetGrain<IDealGrain>(dealId);
+        if (who.IsPartner && !await deal.IsParticipant(who.PartnerId!))
+        {
+            return Problems.NotFound($"Deal '{dealId}'");
+        }
+
+        var view = await deal.GetView();
+        return view is null ? Problems.NotFound($"Deal '{dealId}'") : TypedResults.Ok(view);
+    }
+
+    private static async Task<IResult> GetLead(string leadId, HttpContext http, IGrainFactory grains)
+    {
+        var who = http.User.ToPrincipal();
+        var view = await grains.GetGrain<ILeadGrain>(leadId).GetView();
+        if (view is null || (who.IsPartner && view.OfferedTo != who.PartnerId && view.History.All(h => h.PartnerId != who.PartnerId)))
+        {
+            return Problems.NotFound($"Lead '{leadId}'");
+        }
+
+        return TypedResults.Ok(view);
+    }
+}

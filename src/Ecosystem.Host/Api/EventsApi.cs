@@ -1,0 +1,149 @@
+using System.Text.Json;
+using Ecosystem.Contracts.Deals;
+using Ecosystem.Contracts.Events;
+using Ecosystem.Contracts.Leads;
+using Ecosystem.Domain.Events;
+using Ecosystem.Grains.EventLog;
+using Ecosystem.Host.Auth;
+using Ecosystem.Host.Intake;
+using Ecosystem.Host.Storage.EventLog;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Ecosystem.Host.Api;
+
+public static class EventsApi
+{
+    public static IEndpointRouteBuilder MapEventsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api").RequireAuthorization().WithTags("Events");
+        api.MapPost("/events", PostEvents)
+            .Produces<EventsResponse>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .WithSummary("Send one activity event or an array of up to 1,000.");
+        api.MapGet("/deals/{dealId}/events", DealEvents).WithSummary("The deal's accepted events from the log, oldest first.");
+        api.MapGet("/partners/{partnerId}/events", PartnerEvents).WithSummary("The partner's accepted events from the log, oldest first.");
+        api.MapGet("/leads/{leadId}/events", LeadEvents).WithSummary("The lead's accepted events from the log, oldest first.");
+        return app;
+    }
+
+    private static async Task<IResult> PostEvents(HttpContext http, EventIntake intake, CancellationToken cancellationToken)
+    {
+        if (http.Request.ContentLength > EventLimits.MaxRequestBytes)
+        {
+            return TooLarge();
+        }
+
+        JsonDocument doc;
+        try
+        {
+            doc = await JsonDocument.ParseAsync(http.Request.Body, new JsonDocumentOptions { MaxDepth = 32 }, cancellationToken);
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return TooLarge();
+        }
+        catch (JsonException ex)
+        {
+            return Problems.Invalid("body", $"The body is not valid JSON: {ex.Message}");
+        }
+
+        using (doc)
+        {
+            var root = doc.RootElement;
+            IReadOnlyList<JsonElement> events;
+            switch (root.ValueKind)
+            {
+                case JsonValueKind.Object:
+                    events = [root];
+                    break;
+                case JsonValueKind.Array when root.GetArrayLength() == 0:
+                    return Problems.Invalid("body", "The array holds no events.");
+                case JsonValueKind.Array when root.GetArrayLength() > EventLimits.MaxEventsPerRequest:
+                    return Problems.Invalid("body", $"At most {EventLimits.MaxEventsPerRequest} events per request.");
+                case JsonValueKind.Array:
+                    events = [.. root.EnumerateArray()];
+                    break;
+                default:
+                    return Problems.Invalid("body", "The body must be an event object or an array of events.");
+            }
+
+            try
+            {
+                var results = await intake.IngestAsync(http.User.ToPrincipal(), events, cancellationToken);
+                return TypedResults.Ok(new EventsResponse(results));
+            }
+            catch (EventLogUnavailableException)
+            {
+                http.Response.Headers.RetryAfter = "5";
+                return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Service Unavailable",
+                    detail: "The event log cannot be written right now. Nothing of this request was accepted; retry it.");
+            }
+        }
+    }
+
+    private static ProblemHttpResult TooLarge() =>
+        TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Payload Too Large",
+            detail: $"A request body may be at most {EventLimits.MaxRequestBytes / (1024 * 1024)} MB.");
+
+    private static async Task<IResult> DealEvents(string dealId, long? after, int? limit, HttpContext http, IGrainFactory grains, IEventLog log, CancellationToken ct)
+    {
+        var who = http.User.ToPrincipal();
+        if (who.IsPartner && !await grains.GetGrain<IDealGrain>(dealId).IsParticipant(who.PartnerId!))
+        {
+            return Problems.NotFound($"Deal '{dealId}'");
+        }
+
+        return await ReadAsync(log, StreamKind.Deal, dealId, after, limit, ct);
+    }
+
+    private static async Task<IResult> PartnerEvents(string partnerId, long? after, int? limit, HttpContext http, IEventLog log, CancellationToken ct)
+    {
+        var who = http.User.ToPrincipal();
+        if (who.IsPartner && who.PartnerId != partnerId)
+        {
+            return Problems.Forbidden("A partner key reads only its own partner's events.");
+        }
+
+        return await ReadAsync(log, StreamKind.Partner, partnerId, after, limit, ct);
+    }
+
+    private static async Task<IResult> LeadEvents(string leadId, long? after, int? limit, HttpContext http, IGrainFactory grains, IEventLog log, CancellationToken ct)
+    {
+        var who = http.User.ToPrincipal();
+        if (who.IsPartner)
+        {
+            var lead = await grains.GetGrain<ILeadGrain>(leadId).GetView();
+            if (lead is null || (lead.OfferedTo != who.PartnerId && lead.History.All(h => h.PartnerId != who.PartnerId)))
+            {
+                return Problems.NotFound($"Lead '{leadId}'");
+            }
+        }
+
+        return await ReadAsync(log, StreamKind.Lead, leadId, after, limit, ct);
+    }
+
+    private static async Task<IResult> ReadAsync(IEventLog log, StreamKind kind, string key, long? after, int? limit, CancellationToken ct)
+    {
+        if (limit is < 1 or > 1000)
+        {
+            return Problems.Invalid("limit", "must be from 1 to 1000");
+        }
+
+        var page = await log.ReadStreamAsync(kind, key, after ?? 0, limit ?? 1000, ct);
+        return TypedResults.Ok(new EventPage(page.Select(EventEntry.From).ToList(), page.Count == 0 ? null : page[^1].Seq));
+    }
+}
+
+/// <summary>A page of the log. <c>next</c> is the <c>after</c> to ask for the following page.</summary>
+public sealed record EventPage(IReadOnlyList<EventEntry> Events, long? Next);
+
+public sealed record EventEntry(long Seq, DateTimeOffset AcceptedAt, JsonElement Event)
+{
+    public static EventEntry From(LoggedEvent e)
+    {
+        using var doc = JsonDocument.Parse(e.RawJson);
+        return new EventEntry(e.Seq, e.AcceptedAt, doc.RootElement.Clone());
+    }
+}

@@ -1,0 +1,152 @@
+using System.Text.Json;
+using Ecosystem.Contracts.Deals;
+using Ecosystem.Contracts.Events;
+using Ecosystem.Contracts.Keys;
+using Ecosystem.Contracts.Leads;
+using Ecosystem.Contracts.Partners;
+using Ecosystem.Domain.Events;
+using Ecosystem.Grains.EventLog;
+
+namespace Ecosystem.Host.Intake;
+
+/// <summary>
+/// The path of every activity event: validate, check the key's permission, append to the log
+/// (durable before anyone hears "accepted"), then hand the events to the grains they concern.
+/// </summary>
+public sealed partial class EventIntake(
+    IEventLog log,
+    EventPermissions permissions,
+    IGrainFactory grains,
+    TimeProvider time,
+    ILogger<EventIntake> logger)
+{
+    /// <param name="events">The JSON values of the request, already split from a single event or an array.</param>
+    public async Task<IReadOnlyList<EventResult>> IngestAsync(Principal who, IReadOnlyList<JsonElement> events, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var results = new EventResult[events.Count];
+        var pending = new List<PendingEvent>(events.Count);
+        var pendingIndex = new List<int>(events.Count);
+        var firstIndexOfId = new Dictionary<string, int>(StringComparer.Ordinal);
+        var repeats = new List<(int Index, int First)>();
+        var joined = new HashSet<string>(StringComparer.Ordinal);
+
+        for (var i = 0; i < events.Count; i++)
+        {
+            var parsed = EventParser.Parse(events[i], now);
+            if (parsed.Event is not { } e)
+            {
+                results[i] = new EventResult(parsed.Id, EventStatus.Rejected, parsed.Error);
+                continue;
+            }
+
+            if (firstIndexOfId.TryGetValue(e.Id, out var first))
+            {
+                repeats.Add((i, first));
+                continue;
+            }
+
+            var denied = await permissions.CheckAsync(who, e, joined);
+            if (denied is not null)
+            {
+                results[i] = new EventResult(e.Id, EventStatus.Rejected, denied);
+                continue;
+            }
+
+            firstIndexOfId[e.Id] = i;
+            pending.Add(new PendingEvent(e, events[i].GetRawText()));
+            pendingIndex.Add(i);
+        }
+
+        var outcomes = await log.AppendAsync(pending, cancellationToken);
+        var accepted = new List<LoggedEvent>(pending.Count);
+        for (var p = 0; p < pending.Count; p++)
+        {
+            var o = outcomes[p];
+            var e = pending[p];
+            results[pendingIndex[p]] = new EventResult(e.Event.Id, o.Duplicate ? EventStatus.Duplicate : EventStatus.Accepted);
+            if (!o.Duplicate)
+            {
+                accepted.Add(new LoggedEvent(o.Seq, o.AcceptedAt, e.Event, e.RawJson));
+            }
+        }
+
+        // A repeated id within one request is the same event sent twice: the first copy decides, the rest are duplicates.
+        foreach (var (index, first) in repeats)
+        {
+            results[index] = results[first].Status == EventStatus.Rejected
+                ? results[first] with { }
+                : new EventResult(results[first].Id, EventStatus.Duplicate);
+        }
+
+        if (accepted.Count > 0)
+        {
+            LogAccepted(who.KeyId, accepted.Count, events.Count);
+            await DispatchAsync(accepted);
+        }
+
+        return results;
+    }
+
+    /// <summary>
+    /// Hands each grain its events in one call, in log order. A failure here loses nothing: the events
+    /// are in the log, and the grain reads them at its next checkpoint or activation.
+    /// </summary>
+    private async Task DispatchAsync(List<LoggedEvent> accepted)
+    {
+        var byGrain = new Dictionary<(StreamKind, string), List<LoggedEvent>>();
+        void Add(StreamKind kind, string? key, LoggedEvent e)
+        {
+            if (key is null)
+            {
+                return;
+            }
+
+            if (!byGrain.TryGetValue((kind, key), out var list))
+            {
+                byGrain[(kind, key)] = list = [];
+            }
+
+            list.Add(e);
+        }
+
+        foreach (var e in accepted)
+        {
+            Add(StreamKind.Deal, e.Event.DealId, e);
+            Add(StreamKind.Partner, e.Event.PartnerId, e);
+            Add(StreamKind.Lead, e.Event.LeadId, e);
+        }
+
+        var calls = new List<Task>(byGrain.Count);
+        foreach (var ((kind, key), list) in byGrain)
+        {
+            IEventStreamGrain grain = kind switch
+            {
+                StreamKind.Deal => grains.GetGrain<IDealGrain>(key),
+                StreamKind.Partner => grains.GetGrain<IPartnerGrain>(key),
+                _ => grains.GetGrain<ILeadGrain>(key),
+            };
+            calls.Add(DeliverAsync(grain, kind, key, list));
+        }
+
+        await Task.WhenAll(calls);
+    }
+
+    private async Task DeliverAsync(IEventStreamGrain grain, StreamKind kind, string key, List<LoggedEvent> events)
+    {
+        try
+        {
+            await grain.Apply(events);
+        }
+        catch (Exception ex)
+        {
+            LogDeliveryFailed(ex, kind, key, events.Count);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Key {KeyId} had {Accepted} of {Sent} events accepted")]
+    private partial void LogAccepted(string keyId, int accepted, int sent);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Delivering {Count} events to {Kind} {Key} failed; it will catch up from the log")]
+    private partial void LogDeliveryFailed(Exception ex, StreamKind kind, string key, int count);
+}

@@ -1,0 +1,78 @@
+using Ecosystem.Contracts.Deals;
+using Ecosystem.Contracts.Keys;
+using Ecosystem.Contracts.Leads;
+using Ecosystem.Domain.Events;
+
+namespace Ecosystem.Host.Intake;
+
+/// <summary>
+/// What each kind of key may send. Admin: everything. Rep: deal and lead activity. Partner: only as
+/// itself: events naming its own partnerId, and partnerless deal events for deals it registered or
+/// touched; never registration reviews, churn reports, or integration and marketplace events (those
+/// come from the channel team until integrations have owners).
+/// </summary>
+public sealed class EventPermissions(IGrainFactory grains)
+{
+    /// <summary>Null when allowed, else the reason. <paramref name="joinedInBatch"/> holds deals this partner joined earlier in the same request.</summary>
+    public async ValueTask<string?> CheckAsync(Principal who, ActivityEvent e, HashSet<string> joinedInBatch)
+    {
+        if (who.IsAdmin)
+        {
+            return null;
+        }
+
+        if (who.IsRep)
+        {
+            return EventTypes.IsDealEvent(e.Type) || EventTypes.IsLeadEvent(e.Type)
+                ? null
+                : "a rep key may send deal and lead events only";
+        }
+
+        var self = who.PartnerId!;
+        switch (e.Type)
+        {
+            case EventTypes.DealRegistrationReviewed:
+                return "only an admin or rep may review a registration";
+            case EventTypes.AccountChurned:
+            case EventTypes.MarketplaceViewed:
+            case var t when t.StartsWith("integration.", StringComparison.Ordinal):
+                return $"a partner key may not send {e.Type} events";
+            case EventTypes.LeadSubmitted:
+                return e.Source == "partner" && e.SourcePartnerId == self
+                    ? null
+                    : "a partner may submit leads only with source 'partner' and its own sourcePartnerId";
+        }
+
+        if (e.PartnerId is not null)
+        {
+            if (e.PartnerId != self)
+            {
+                return $"partnerId must be this key's partner '{self}'";
+            }
+
+            if (e.DealId is not null && e.Type is EventTypes.DealRegistered or EventTypes.DealTouch)
+            {
+                joinedInBatch.Add(e.DealId);
+            }
+
+            return null;
+        }
+
+        if (e.Type == EventTypes.LeadConverted)
+        {
+            var lead = await grains.GetGrain<ILeadGrain>(e.LeadId!).GetView();
+            return lead?.History.Any(h => h.PartnerId == self && h.Outcome == "accepted") == true
+                ? null
+                : $"lead '{e.LeadId}' is not held by partner '{self}'";
+        }
+
+        if (e.DealId is not null)
+        {
+            return joinedInBatch.Contains(e.DealId) || await grains.GetGrain<IDealGrain>(e.DealId).IsParticipant(self)
+                ? null
+                : $"partner '{self}' is not part of deal '{e.DealId}'";
+        }
+
+        return $"a partner key may not send {e.Type} events";
+    }
+}

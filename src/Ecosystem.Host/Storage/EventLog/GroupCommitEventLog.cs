@@ -1,0 +1,149 @@
+using System.Threading.Channels;
+using Ecosystem.Contracts.Events;
+using Ecosystem.Domain.Events;
+using Ecosystem.Grains.EventLog;
+using Ecosystem.Host.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Ecosystem.Host.Storage.EventLog;
+
+/// <summary>
+/// Group commit: concurrent appends (many HTTP requests, each with a few events) are queued and
+/// written by one loop, as many as are waiting in one transaction. Under load an event costs a
+/// share of one round trip instead of a round trip of its own; when idle, a lone request is written
+/// at once. Ids repeated across the queued requests are settled here: the first wins, the rest are
+/// duplicates, exactly as if they had arrived one after the other.
+/// </summary>
+public sealed partial class GroupCommitEventLog : IEventLog, IAsyncDisposable
+{
+    private readonly IEventStore _store;
+    private readonly TimeProvider _time;
+    private readonly ILogger<GroupCommitEventLog> _logger;
+    private readonly int _maxBatch;
+    private readonly Channel<Work> _queue = Channel.CreateBounded<Work>(new BoundedChannelOptions(10_000)
+    {
+        SingleReader = true,
+        FullMode = BoundedChannelFullMode.Wait,
+    });
+    private readonly Task _loop;
+
+    public GroupCommitEventLog(IEventStore store, TimeProvider time, IOptions<EcosystemOptions> options, ILogger<GroupCommitEventLog> logger)
+    {
+        _store = store;
+        _time = time;
+        _logger = logger;
+        _maxBatch = options.Value.Storage.MaxAppendBatch;
+        _loop = Task.Run(RunAsync);
+    }
+
+    public async Task<IReadOnlyList<AppendOutcome>> AppendAsync(IReadOnlyList<PendingEvent> events, CancellationToken cancellationToken = default)
+    {
+        if (events.Count == 0)
+        {
+            return [];
+        }
+
+        var work = new Work(events);
+        await _queue.Writer.WriteAsync(work, cancellationToken);
+        // Not cancellable once queued: the caller must learn whether its events became durable.
+        return await work.Done.Task;
+    }
+
+    public Task<IReadOnlyList<LoggedEvent>> ReadStreamAsync(StreamKind kind, string key, long afterSeq, int limit, CancellationToken cancellationToken = default) =>
+        _store.ReadStreamAsync(kind, key, afterSeq, limit, cancellationToken);
+
+    public Task<bool> PingAsync(CancellationToken cancellationToken = default) => _store.PingAsync(cancellationToken);
+
+    private async Task RunAsync()
+    {
+        var group = new List<Work>();
+        var reader = _queue.Reader;
+        while (await reader.WaitToReadAsync())
+        {
+            group.Clear();
+            var total = 0;
+            while (total < _maxBatch && reader.TryRead(out var work))
+            {
+                group.Add(work);
+                total += work.Events.Count;
+            }
+
+            await CommitAsync(group, total);
+        }
+    }
+
+    private async Task CommitAsync(List<Work> group, int total)
+    {
+        // Settle ids repeated across requests before the database sees them.
+        var batch = new List<PendingEvent>(total);
+        var slot = new Dictionary<string, int>(total, StringComparer.Ordinal);
+        var positions = new List<int[]>(group.Count);
+        foreach (var work in group)
+        {
+            var pos = new int[work.Events.Count];
+            for (var i = 0; i < pos.Length; i++)
+            {
+                var e = work.Events[i];
+                if (slot.TryGetValue(e.Event.Id, out _))
+                {
+                    pos[i] = -1;
+                }
+                else
+                {
+                    pos[i] = batch.Count;
+                    slot[e.Event.Id] = batch.Count;
+                    batch.Add(e);
+                }
+            }
+
+            positions.Add(pos);
+        }
+
+        AppendOutcome[] outcomes;
+        try
+        {
+            outcomes = await _store.AppendBatchAsync(batch, _time.GetUtcNow(), CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            LogAppendFailed(ex, batch.Count);
+            foreach (var work in group)
+            {
+                work.Done.TrySetException(new EventLogUnavailableException("The event log could not be written.", ex));
+            }
+
+            return;
+        }
+
+        for (var w = 0; w < group.Count; w++)
+        {
+            var pos = positions[w];
+            var result = new AppendOutcome[pos.Length];
+            for (var i = 0; i < pos.Length; i++)
+            {
+                result[i] = pos[i] < 0 ? AppendOutcome.DuplicateOf : outcomes[pos[i]];
+            }
+
+            group[w].Done.TrySetResult(result);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _loop;
+        await _store.DisposeAsync();
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Appending {Count} events to the log failed")]
+    private partial void LogAppendFailed(Exception ex, int count);
+
+    private sealed class Work(IReadOnlyList<PendingEvent> events)
+    {
+        public IReadOnlyList<PendingEvent> Events { get; } = events;
+        public TaskCompletionSource<IReadOnlyList<AppendOutcome>> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}
+
+/// <summary>The database did not take the append; nothing of it is durable and the client should retry.</summary>
+public sealed class EventLogUnavailableException(string message, Exception inner) : Exception(message, inner);

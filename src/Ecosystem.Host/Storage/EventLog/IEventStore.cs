@@ -1,0 +1,43 @@
+using System.Text.Json;
+using Ecosystem.Contracts.Events;
+using Ecosystem.Domain.Events;
+using Ecosystem.Grains.EventLog;
+
+namespace Ecosystem.Host.Storage.EventLog;
+
+/// <summary>One database's way of appending to and reading the log. Batching lives above it, in <see cref="GroupCommitEventLog"/>.</summary>
+public interface IEventStore : IAsyncDisposable
+{
+    /// <summary>Appends in one transaction. Ids must be distinct within the batch.</summary>
+    Task<AppendOutcome[]> AppendBatchAsync(IReadOnlyList<PendingEvent> events, DateTimeOffset acceptedAt, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<LoggedEvent>> ReadStreamAsync(StreamKind kind, string key, long afterSeq, int limit, CancellationToken cancellationToken);
+
+    Task<bool> PingAsync(CancellationToken cancellationToken);
+}
+
+internal static class EventRows
+{
+    public static string Column(StreamKind kind) => kind switch
+    {
+        StreamKind.Deal => "deal_id",
+        StreamKind.Partner => "partner_id",
+        StreamKind.Lead => "lead_id",
+        StreamKind.Account => "account_id",
+        StreamKind.Integration => "integration_id",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+    };
+
+    /// <summary>Rebuilds the event from the JSON the client sent; the same rules that accepted it read it back.</summary>
+    public static LoggedEvent Read(long seq, DateTimeOffset acceptedAt, string payload)
+    {
+        using var doc = JsonDocument.Parse(payload);
+        var parsed = EventParser.Parse(doc.RootElement, now: null);
+        if (parsed.Event is null)
+        {
+            throw new InvalidDataException($"Logged event {seq} no longer parses: {parsed.Error}");
+        }
+
+        return new LoggedEvent(seq, acceptedAt, parsed.Event, payload);
+    }
+}
