@@ -1,0 +1,146 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Npgsql;
+
+namespace Ecosystem.Host.Tests.Infrastructure;
+
+/// <summary>
+/// A real PostgreSQL for the tests. Uses <c>ECOSYSTEM_TEST_POSTGRES</c> (a connection string with the
+/// right to create databases) when set; otherwise starts a throwaway server from the machine's
+/// PostgreSQL binaries (as the postgres user when running as root, since PostgreSQL refuses root).
+/// Each test class asks for its own database, so no test sees another's rows.
+/// </summary>
+public sealed class PostgresServer : IAsyncLifetime
+{
+    private string? _dataDir;
+    private string? _binDir;
+    private bool _asPostgresUser;
+
+    public string AdminConnectionString { get; private set; } = "";
+
+    public async Task InitializeAsync()
+    {
+        var external = Environment.GetEnvironmentVariable("ECOSYSTEM_TEST_POSTGRES");
+        if (!string.IsNullOrWhiteSpace(external))
+        {
+            AdminConnectionString = external;
+            return;
+        }
+
+        _binDir = FindBinaries() ?? throw new InvalidOperationException(
+            "PostgreSQL server binaries not found under /usr/lib/postgresql/*/bin. Install them (apt-get install -y postgresql) " +
+            "or set ECOSYSTEM_TEST_POSTGRES to a connection string.");
+        _asPostgresUser = Environment.UserName == "root";
+        _dataDir = Path.Combine(Path.GetTempPath(), "eco-pg-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(_dataDir);
+        if (_asPostgresUser)
+        {
+            await RunAsync("chown", $"postgres {_dataDir}", asPostgres: false);
+        }
+
+        var port = FreePort();
+        await RunAsync(Path.Combine(_binDir, "initdb"), $"-D {_dataDir}/db -U postgres -A trust --no-sync -E UTF8", _asPostgresUser);
+        // fsync stays on: the kill -9 tests are about durability, and a test server that cheats would hide a bug.
+        await RunAsync(Path.Combine(_binDir, "pg_ctl"),
+            $"-D {_dataDir}/db -l {_dataDir}/log -w -t 60 -o \"-p {port} -k {_dataDir} -c listen_addresses=127.0.0.1 -c max_connections=300\" start",
+            _asPostgresUser);
+        AdminConnectionString = $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Pooling=false";
+    }
+
+    /// <summary>Creates a fresh, empty database and returns its connection string.</summary>
+    public async Task<string> CreateDatabaseAsync(string prefix)
+    {
+        var name = $"{prefix}_{Guid.NewGuid():N}"[..Math.Min(prefix.Length + 13, 60)].ToLowerInvariant();
+        await using (var conn = new NpgsqlConnection(AdminConnectionString))
+        {
+            await conn.OpenAsync();
+            await using var cmd = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", conn);
+            await cmd.ExecuteNonQueryAsync();
+        }
+
+        var builder = new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = name, Pooling = true };
+        return builder.ConnectionString;
+    }
+
+    private readonly SemaphoreSlim _hostLock = new(1, 1);
+    private HostProcess? _sharedHost;
+
+    /// <summary>One engine node on its own database, shared by the tests of the postgres collection that only need "a host".</summary>
+    public async Task<HostProcess> SharedHostAsync()
+    {
+        await _hostLock.WaitAsync();
+        try
+        {
+            return _sharedHost ??= await HostProcess.StartAsync(HostStorage.Postgres(await CreateDatabaseAsync("shared")));
+        }
+        finally
+        {
+            _hostLock.Release();
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_sharedHost is not null)
+        {
+            await _sharedHost.DisposeAsync();
+        }
+
+        if (_dataDir is null || _binDir is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await RunAsync(Path.Combine(_binDir, "pg_ctl"), $"-D {_dataDir}/db -m immediate -w stop", _asPostgresUser);
+        }
+        finally
+        {
+            Directory.Delete(_dataDir, recursive: true);
+        }
+    }
+
+    private static string? FindBinaries()
+    {
+        const string root = "/usr/lib/postgresql";
+        return Directory.Exists(root)
+            ? Directory.GetDirectories(root)
+                .Select(d => Path.Combine(d, "bin"))
+                .Where(d => File.Exists(Path.Combine(d, "initdb")))
+                .OrderByDescending(d => d, StringComparer.Ordinal)
+                .FirstOrDefault()
+            : null;
+    }
+
+    private static async Task RunAsync(string file, string arguments, bool asPostgres)
+    {
+        var psi = asPostgres
+            ? new ProcessStartInfo("runuser", $"-u postgres -- {file} {arguments}")
+            : new ProcessStartInfo(file, arguments);
+        psi.RedirectStandardOutput = true;
+        psi.RedirectStandardError = true;
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        if (p.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{file} {arguments} failed ({p.ExitCode}): {await stdout}{await stderr}");
+        }
+    }
+
+    public static int FreePort()
+    {
+        using var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        return ((IPEndPoint)l.LocalEndpoint).Port;
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class PostgresCollection : ICollectionFixture<PostgresServer>
+{
+    public const string Name = "postgres";
+}
