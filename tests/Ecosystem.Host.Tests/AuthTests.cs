@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Ecosystem.Host.Tests.Infrastructure;
+using Ecosystem.Testing;
 
 namespace Ecosystem.Host.Tests;
 

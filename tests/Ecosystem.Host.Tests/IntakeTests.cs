@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using Ecosystem.Host.Tests.Infrastructure;
+using Ecosystem.Testing;
 
 namespace Ecosystem.Host.Tests;
 

@@ -1,4 +1,5 @@
 using Ecosystem.Host.Tests.Infrastructure;
+using Ecosystem.Testing;
 
 namespace Ecosystem.Host.Tests;
 

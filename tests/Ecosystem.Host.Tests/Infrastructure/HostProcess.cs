@@ -1,3 +1,5 @@
+using Ecosystem.Testing;
+
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.Http.Headers;

@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Npgsql;
 
-namespace Ecosystem.Host.Tests.Infrastructure;
+namespace Ecosystem.Testing;
 
 /// <summary>
 /// A real PostgreSQL for the tests. Uses <c>ECOSYSTEM_TEST_POSTGRES</c> (a connection string with the
@@ -63,28 +63,22 @@ public sealed class PostgresServer : IAsyncLifetime
         return builder.ConnectionString;
     }
 
-    private readonly SemaphoreSlim _hostLock = new(1, 1);
-    private HostProcess? _sharedHost;
+    private readonly List<IAsyncDisposable> _owned = [];
 
-    /// <summary>One engine node on its own database, shared by the tests of the postgres collection that only need "a host".</summary>
-    public async Task<HostProcess> SharedHostAsync()
+    /// <summary>Something that lives as long as the server (a shared host), disposed before the server stops.</summary>
+    public void Own(IAsyncDisposable resource)
     {
-        await _hostLock.WaitAsync();
-        try
+        lock (_owned)
         {
-            return _sharedHost ??= await HostProcess.StartAsync(HostStorage.Postgres(await CreateDatabaseAsync("shared")));
-        }
-        finally
-        {
-            _hostLock.Release();
+            _owned.Add(resource);
         }
     }
 
     public async Task DisposeAsync()
     {
-        if (_sharedHost is not null)
+        foreach (var resource in _owned)
         {
-            await _sharedHost.DisposeAsync();
+            await resource.DisposeAsync();
         }
 
         if (_dataDir is null || _binDir is null)
@@ -139,8 +133,3 @@ public sealed class PostgresServer : IAsyncLifetime
     }
 }
 
-[CollectionDefinition(Name)]
-public sealed class PostgresCollection : ICollectionFixture<PostgresServer>
-{
-    public const string Name = "postgres";
-}

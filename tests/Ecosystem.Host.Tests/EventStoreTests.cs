@@ -1,0 +1,112 @@
+using Ecosystem.Domain.Events;
+using Ecosystem.Grains.EventLog;
+using Ecosystem.Host.Hosting;
+using Ecosystem.Host.Storage;
+using Ecosystem.Host.Storage.EventLog;
+using Ecosystem.Host.Tests.Infrastructure;
+using Ecosystem.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Ecosystem.Host.Tests;
+
+/// <summary>The event log on each database, as two nodes would use it at once.</summary>
+public abstract class EventStoreTests
+{
+    protected abstract Task<EcosystemDatabase> DatabaseAsync();
+
+    protected abstract IEventStore OpenStore(EcosystemDatabase db);
+
+    private GroupCommitEventLog OpenLog(EcosystemDatabase db) =>
+        new(OpenStore(db), TimeProvider.System, Options.Create(new EcosystemOptions()), NullLogger<GroupCommitEventLog>.Instance);
+
+    private static PendingEvent Touch(string id, string deal, string partner = "p1")
+    {
+        var json = $$"""{"id":"{{id}}","type":"deal.touch","occurredAt":"2026-11-25T10:00:00Z","dealId":"{{deal}}","partnerId":"{{partner}}","role":"influenced"}""";
+        var e = new ActivityEvent { Id = id, Type = EventTypes.DealTouch, OccurredAt = DateTimeOffset.Parse("2026-11-25T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture), DealId = deal, PartnerId = partner, Role = "influenced" };
+        return new PendingEvent(e, json);
+    }
+
+    [Fact]
+    public async Task Applying_the_schema_twice_and_from_two_nodes_at_once_is_harmless()
+    {
+        var db = await DatabaseAsync();
+
+        await Task.WhenAll(
+            SchemaMigrator.ApplyAsync(db, NullLogger.Instance, CancellationToken.None),
+            SchemaMigrator.ApplyAsync(db, NullLogger.Instance, CancellationToken.None));
+        await SchemaMigrator.ApplyAsync(db, NullLogger.Instance, CancellationToken.None);
+
+        await using var log = OpenLog(db);
+        Assert.True(await log.PingAsync());
+    }
+
+    [Fact]
+    public async Task The_same_id_sent_through_two_nodes_at_once_is_accepted_exactly_once()
+    {
+        var db = await DatabaseAsync();
+        await SchemaMigrator.ApplyAsync(db, NullLogger.Instance, CancellationToken.None);
+        await using var nodeA = OpenLog(db);
+        await using var nodeB = OpenLog(db);
+        var deal = Events.Id("deal");
+        var ids = Enumerable.Range(0, 200).Select(_ => Events.Id("e")).ToArray();
+
+        var a = ids.Select(id => nodeA.AppendAsync([Touch(id, deal)]));
+        var b = ids.Select(id => nodeB.AppendAsync([Touch(id, deal)]));
+        var outcomes = (await Task.WhenAll(a.Concat(b))).SelectMany(o => o).ToList();
+
+        Assert.Equal(200, outcomes.Count(o => !o.Duplicate));
+        Assert.Equal(200, outcomes.Count(o => o.Duplicate));
+        var logged = await nodeA.ReadStreamAsync(StreamKind.Deal, deal, 0, 1000);
+        Assert.Equal(ids.Order(StringComparer.Ordinal), logged.Select(e => e.Event.Id).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_stream_reads_back_in_log_order_after_a_given_position()
+    {
+        var db = await DatabaseAsync();
+        await SchemaMigrator.ApplyAsync(db, NullLogger.Instance, CancellationToken.None);
+        await using var log = OpenLog(db);
+        var deal = Events.Id("deal");
+        var other = Events.Id("deal");
+
+        var first = await log.AppendAsync([Touch(Events.Id("e"), deal), Touch(Events.Id("e"), other), Touch(Events.Id("e"), deal)]);
+        var second = await log.AppendAsync([Touch(Events.Id("e"), deal)]);
+
+        var all = await log.ReadStreamAsync(StreamKind.Deal, deal, 0, 100);
+        Assert.Equal(3, all.Count);
+        Assert.True(all.Select(e => e.Seq).SequenceEqual(all.Select(e => e.Seq).Order()));
+        Assert.True(second[0].Seq > first[2].Seq);
+        var after = await log.ReadStreamAsync(StreamKind.Deal, deal, first[2].Seq, 100);
+        Assert.Equal(second[0].Seq, Assert.Single(after).Seq);
+        Assert.Equal(2, (await log.ReadStreamAsync(StreamKind.Deal, deal, 0, 2)).Count);
+    }
+}
+
+public sealed class SqliteEventStoreTests : EventStoreTests, IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "eco-store-" + Guid.NewGuid().ToString("N")[..8]);
+
+    protected override Task<EcosystemDatabase> DatabaseAsync() =>
+        Task.FromResult(EcosystemDatabase.From(new EcosystemOptions { DataDirectory = _dir }, null));
+
+    protected override IEventStore OpenStore(EcosystemDatabase db) => new SqliteEventStore(db.LogConnectionString);
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_dir, recursive: true);
+    }
+}
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresEventStoreTests(PostgresServer postgres) : EventStoreTests
+{
+    private EcosystemDatabase? _db;
+
+    protected override async Task<EcosystemDatabase> DatabaseAsync() =>
+        _db ??= EcosystemDatabase.From(new EcosystemOptions { Storage = { Provider = "postgres" } }, await postgres.CreateDatabaseAsync("store"));
+
+    protected override IEventStore OpenStore(EcosystemDatabase db) => new PostgresEventStore(NpgsqlDataSource.Create(db.LogConnectionString));
+}
