@@ -1,3 +1,4 @@
+using System.Globalization;
 using Ecosystem.Domain.Money;
 
 namespace Ecosystem.Domain.Tests;
@@ -49,19 +50,19 @@ public class CurrenciesTests
     }
 
     [Theory]
-    [InlineData("USD", 2.345, 2.35)]
-    [InlineData("USD", 2.355, 2.36)]
-    [InlineData("USD", -2.345, -2.35)]
-    [InlineData("USD", 2.344, 2.34)]
-    [InlineData("JPY", 0.5, 1)]
-    [InlineData("JPY", 1.5, 2)]
-    [InlineData("JPY", 2.5, 3)]
-    [InlineData("JPY", -0.5, -1)]
-    [InlineData("BHD", 1.0005, 1.001)]
-    [InlineData("BHD", 1.0004, 1.000)]
-    public void Rounding_is_to_the_minor_unit_half_away_from_zero(string code, double amount, double expected)
+    [InlineData("USD", "2.345", "2.35")]
+    [InlineData("USD", "2.355", "2.36")]
+    [InlineData("USD", "-2.345", "-2.35")]
+    [InlineData("USD", "2.344", "2.34")]
+    [InlineData("JPY", "0.5", "1")]
+    [InlineData("JPY", "1.5", "2")]
+    [InlineData("JPY", "2.5", "3")]
+    [InlineData("JPY", "-0.5", "-1")]
+    [InlineData("BHD", "1.0005", "1.001")]
+    [InlineData("BHD", "1.0004", "1.000")]
+    public void Rounding_is_to_the_minor_unit_half_away_from_zero(string code, string amount, string expected)
     {
-        Assert.Equal((decimal)expected, Currencies.Round((decimal)amount, code));
+        Assert.Equal(decimal.Parse(expected, CultureInfo.InvariantCulture), Currencies.Round(decimal.Parse(amount, CultureInfo.InvariantCulture), code));
     }
 
     [Fact]

@@ -165,6 +165,7 @@ public static class EcosystemHostingExtensions
         app.MapPartnersApi();
         app.MapProgramApi();
         app.MapDealsApi();
+        app.MapAdminApi();
         return app;
     }
 }
