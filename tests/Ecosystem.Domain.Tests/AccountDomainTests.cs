@@ -114,4 +114,23 @@ public class AccountDomainTests
     {
         Assert.Throws<ArgumentNullException>(() => AccountDomain.Normalize(null!));
     }
+
+    [Theory]
+    [InlineData("www.com", "www.com")]
+    [InlineData("www.www.acme.com", "acme.com")]
+    [InlineData("[::1]:8080", "[::1]")]
+    public void Www_is_stripped_only_in_front_of_a_real_domain_and_ipv6_literals_keep_their_colons(string input, string expected)
+    {
+        Assert.Equal(expected, AccountDomain.Normalize(input));
+    }
+
+    [Theory]
+    [InlineData("www.www.acme.com")]
+    [InlineData("https://WWW.Acme.com./about")]
+    [InlineData("www.com")]
+    public void Normalizing_twice_changes_nothing_more(string input)
+    {
+        var once = AccountDomain.Normalize(input);
+        Assert.Equal(once, AccountDomain.Normalize(once));
+    }
 }

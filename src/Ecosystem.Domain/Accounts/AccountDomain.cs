@@ -31,20 +31,25 @@ public static class AccountDomain
             s = s[(at + 1)..];
         }
 
-        var colon = s.IndexOf(':', StringComparison.Ordinal);
-        if (colon >= 0)
+        if (s.StartsWith('[') && s.IndexOf(']', StringComparison.Ordinal) is var close and > 0)
+        {
+            s = s[..(close + 1)]; // an IPv6 literal keeps its colons
+        }
+        else if (s.IndexOf(':', StringComparison.Ordinal) is var colon and >= 0)
         {
             s = s[..colon];
         }
 
         s = s.TrimEnd('.');
-        if (s.StartsWith("www.", StringComparison.Ordinal) && s.Length > 4)
+
+        // "www.acme.com" and "www.www.acme.com" are acme.com, but "www.com" is a domain of its own.
+        while (s.StartsWith("www.", StringComparison.Ordinal) && s.IndexOf('.', 4) > 4)
         {
             s = s[4..];
         }
 
-        // A value that normalizes to nothing (e.g. "www." or "https://") is kept as typed, lowercased,
-        // so it still identifies something rather than collapsing every such account into one.
+        // A value that normalizes to nothing (e.g. "https://") is kept as typed, lowercased, so it
+        // still identifies something rather than collapsing every such account into one.
         return s.Length == 0 ? accountId.Trim().ToLowerInvariant() : s;
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Ecosystem.Domain.Accounts;
 using Ecosystem.Domain.Money;
 
@@ -15,8 +16,12 @@ public readonly record struct ParsedEvent(string? Id, ActivityEvent? Event, stri
 /// Turns one JSON value into a validated <see cref="ActivityEvent"/>. Every rule of the contract's
 /// event table lives here, so that the intake, a replay and a test all judge an event the same way.
 /// </summary>
-public static class EventParser
+public static partial class EventParser
 {
+    // Date, "T", time, and an explicit zone: a bare local time would mean a different instant on every machine.
+    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?([Zz]|[+-]\d{2}(:?\d{2})?)$", RegexOptions.CultureInvariant)]
+    private static partial Regex IsoWithOffset();
+
     /// <param name="now">The server's clock, to refuse events from the future; null when re-reading the log.</param>
     public static ParsedEvent Parse(JsonElement json, DateTimeOffset? now)
     {
@@ -141,6 +146,11 @@ public static class EventParser
             _ => e,
         };
 
+        if (r.Error is null && e.P95LatencyMs < 0)
+        {
+            r.Fail("p95LatencyMs", "must not be negative");
+        }
+
         if (r.Error is null && e.Type == EventTypes.IntegrationErrorReported && e.Errors > e.Calls)
         {
             r.Fail("errors", "cannot exceed calls");
@@ -188,7 +198,7 @@ public static class EventParser
     }
 
     private static string? TryRawId(JsonElement json) =>
-        json.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null;
+        json.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String && FieldReader.TryGetString(id, out var s) ? s : null;
 
     /// <summary>Reads fields and remembers the first problem; later reads after a failure are no-ops.</summary>
     private sealed class FieldReader(JsonElement json)
@@ -281,7 +291,12 @@ public static class EventParser
                 return null;
             }
 
-            var s = v.GetString()!;
+            if (!TryGetString(v, out var s))
+            {
+                Fail(field, "is not valid Unicode text (unpaired surrogate escape)");
+                return null;
+            }
+
             if (s.Length > maxLength)
             {
                 Fail(field, $"must be at most {maxLength} characters");
@@ -289,6 +304,21 @@ public static class EventParser
             }
 
             return s;
+        }
+
+        /// <summary>System.Text.Json accepts "\ud800" in a document but cannot turn it into a string.</summary>
+        public static bool TryGetString(JsonElement v, out string value)
+        {
+            try
+            {
+                value = v.GetString()!;
+                return true;
+            }
+            catch (InvalidOperationException)
+            {
+                value = "";
+                return false;
+            }
         }
 
         public string? OneOf(string field, params string[] allowed)
@@ -320,28 +350,16 @@ public static class EventParser
                 return null;
             }
 
-            // The contract asks for an explicit offset: a bare local time means a different instant on every machine.
             if (v.ValueKind != JsonValueKind.String
-                || !DateTimeOffset.TryParse(v.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.None, out var t)
-                || !HasOffset(v.GetString()!))
+                || !TryGetString(v, out var text)
+                || !IsoWithOffset().IsMatch(text)
+                || !DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var t))
             {
                 Fail(field, "must be an ISO-8601 time with an offset, e.g. 2026-11-25T12:00:00Z");
                 return null;
             }
 
             return t.ToUniversalTime();
-        }
-
-        private static bool HasOffset(string s)
-        {
-            var t = s.IndexOf('T', StringComparison.OrdinalIgnoreCase);
-            if (t < 0)
-            {
-                return false;
-            }
-
-            var time = s[t..];
-            return time.EndsWith('Z') || time.EndsWith('z') || time.Contains('+', StringComparison.Ordinal) || time.Contains('-', StringComparison.Ordinal);
         }
 
         public decimal? RequiredDecimal(string field)
@@ -456,13 +474,13 @@ public static class EventParser
             var list = new List<string>(v.GetArrayLength());
             foreach (var item in v.EnumerateArray())
             {
-                if (item.ValueKind != JsonValueKind.String || item.GetString()!.Length > EventLimits.MaxIdLength)
+                if (item.ValueKind != JsonValueKind.String || !TryGetString(item, out var text) || text.Length > EventLimits.MaxIdLength)
                 {
                     Fail(field, $"must be an array of strings of at most {EventLimits.MaxIdLength} characters");
                     return null;
                 }
 
-                list.Add(item.GetString()!);
+                list.Add(text);
             }
 
             return list;
