@@ -12,6 +12,21 @@ public interface IDealGrain : IEventStreamGrain
     /// <summary>Whether the partner registered or touched this deal (what lets a partner key see it).</summary>
     [AlwaysInterleave]
     Task<bool> IsParticipant(string partnerId);
+
+    /// <summary>Whether this deal's registration still holds its account: approved or pending review, not closed, not expired.</summary>
+    [AlwaysInterleave]
+    Task<bool> HoldsAccount();
+
+    /// <summary>Expires the registration if its window has passed (called by the deal's own timer and reminder).</summary>
+    Task ExpireIfDue();
+
+    /// <summary>A connection of a node enters the room; returns who is present now.</summary>
+    Task<IReadOnlyList<string>> Join(string nodeId, Push.RoomMember member);
+
+    Task Leave(string connectionId);
+
+    /// <summary>A node says which of its connections are still in the room; members a node stops mentioning drop out.</summary>
+    Task Heartbeat(string nodeId, IReadOnlyList<Push.RoomMember> members);
 }
 
 [GenerateSerializer, Immutable, Alias("eco.DealView")]
@@ -34,7 +49,7 @@ public sealed record DealView
 public sealed record RegistrationView(
     [property: Id(0)] string Status,
     [property: Id(1)] string? ConflictsWith,
-    [property: Id(2)] DateTimeOffset? ExpiresAt);
+    [property: Id(2)] DateTimeOffset ExpiresAt);
 
 [GenerateSerializer, Immutable, Alias("eco.ParticipantView")]
 public sealed record ParticipantView(

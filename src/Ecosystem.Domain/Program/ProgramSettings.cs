@@ -84,9 +84,9 @@ public sealed record ProgramSettings
         {
             Add("registration", "is required");
         }
-        else if (Registration.ProtectionWindowDays is < 1 or > 3650)
+        else if (Registration.ProtectionWindowDays * 86_400m < 1 || Registration.ProtectionWindowDays > 3650)
         {
-            Add("registration.protectionWindowDays", "must be from 1 to 3650");
+            Add("registration.protectionWindowDays", "must be from one second (0.0000116) to 3650 days");
         }
 
         if (Routing is null)
@@ -240,7 +240,8 @@ public static class AttributionModels
 [GenerateSerializer, Immutable, Alias("eco.RegistrationSettings")]
 public sealed record RegistrationSettings
 {
-    [Id(0)] public int ProtectionWindowDays { get; init; } = 90;
+    /// <summary>Days; fractions allowed (down to a second) so that demos and tests can watch a registration expire.</summary>
+    [Id(0)] public decimal ProtectionWindowDays { get; init; } = 90;
     [Id(1)] public bool AutoApprove { get; init; } = true;
 }
 

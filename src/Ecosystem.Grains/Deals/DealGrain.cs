@@ -1,32 +1,56 @@
 using Ecosystem.Contracts.Deals;
 using Ecosystem.Contracts.Events;
-using Ecosystem.Contracts.Program;
+using Ecosystem.Contracts.Push;
+using Ecosystem.Domain.Deals;
 using Ecosystem.Domain.Events;
 using Ecosystem.Grains.EventLog;
 using Ecosystem.Grains.Projections;
+using Ecosystem.Grains.Push;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Ecosystem.Grains.Deals;
 
-/// <summary>One deal: its registration, stage, amount, outcome, participants and timeline.</summary>
-public sealed class DealGrain(
+/// <summary>
+/// One deal: its registration, stage, amount, outcome, participants and timeline, and its live room
+/// (who is present, pushes to everyone in it).
+/// </summary>
+public sealed partial class DealGrain(
     [PersistentState("deal", StorageNames.Default)] IPersistentState<ProjectionSnapshot<DealState>> snapshot,
     IEventLog log,
+    Pushes pushes,
+    [FromKeyedServices(EngineTime.Key)] TimeProvider time,
     ILogger<DealGrain> logger)
-    : ProjectionGrain<DealState>(snapshot, log, logger), IDealGrain
+    : ProjectionGrain<DealState>(snapshot, log, logger), IDealGrain, IRemindable
 {
+    private const string ExpiryReminder = "registration-expiry";
+
+    /// <summary>A busy room gets at most one DealChanged per this interval; the first change goes out at once.</summary>
+    private static readonly TimeSpan PushInterval = TimeSpan.FromMilliseconds(100);
+
+    private static readonly TimeSpan MaxTimerWait = TimeSpan.FromDays(1);
+    private static readonly TimeSpan PresenceSweep = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan PresenceTimeout = Pushes.RegisterEvery * 3;
+
+    private readonly Dictionary<string, (string NodeId, RoomMember Member, DateTimeOffset Seen)> _present = new(StringComparer.Ordinal);
+    private ITimer? _expiryTimer;
+    private IGrainTimer? _pushTimer;
+    private IGrainTimer? _presenceTimer;
+    private long _lastPushAt = long.MinValue;
+
     protected override StreamKind Kind => StreamKind.Deal;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        // The window is read once per activation: When() must stay synchronous and deterministic.
-        var program = await GrainFactory.GetGrain<IProgramGrain>(IProgramGrain.Key).Get();
-        State.ProtectionWindowDays = program.Registration.ProtectionWindowDays;
-        AutoApprove = program.Registration.AutoApprove;
         await base.OnActivateAsync(cancellationToken);
+        ArmExpiryTimer();
     }
 
-    private bool AutoApprove { get; set; } = true;
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _expiryTimer?.Dispose();
+        return base.OnDeactivateAsync(reason, cancellationToken);
+    }
 
     protected override void When(LoggedEvent logged)
     {
@@ -39,17 +63,16 @@ public sealed class DealGrain(
                 s.AccountId = e.AccountId;
                 s.RegisteredBy = e.PartnerId;
                 s.RegisteredAt = e.OccurredAt;
-                s.Amount = e.Amount;
-                s.Currency = e.Currency;
-                s.RegistrationStatus = AutoApprove ? "approved" : "pending_review";
+                s.Amount ??= e.Amount;
+                s.Currency ??= e.Currency;
+                // Every registration reaches the log through its account, which records the decision with it.
+                s.RegistrationStatus = logged.Registration?.Status ?? RegistrationStatus.Approved;
+                s.ConflictsWith = logged.Registration?.ConflictsWith;
+                s.ExpiresAt = logged.Registration?.ExpiresAt;
                 AddPartner(e.PartnerId!, TouchRoles.Sourced);
                 break;
-            case EventTypes.DealRegistrationReviewed:
-                if (s.RegistrationStatus is "pending_review" or "approved" or "rejected")
-                {
-                    s.RegistrationStatus = e.Decision;
-                }
-
+            case EventTypes.DealRegistrationReviewed when s.RegistrationStatus == RegistrationStatus.PendingReview:
+                s.RegistrationStatus = e.Decision;
                 break;
             case EventTypes.DealTouch:
                 AddPartner(e.PartnerId!, e.Role!);
@@ -71,8 +94,6 @@ public sealed class DealGrain(
                 }
 
                 break;
-            case EventTypes.LeadConverted:
-                break;
         }
     }
 
@@ -89,26 +110,129 @@ public sealed class DealGrain(
         }
     }
 
-    public Task<DealView?> GetView()
+    protected override async Task AfterAppliedAsync(IReadOnlyList<LoggedEvent> applied)
+    {
+        foreach (var e in applied)
+        {
+            if (e.Event.Type == EventTypes.DealMessage)
+            {
+                await pushes.DealMessage(new DealMessageView(Key, e.Event.Author!, e.Event.Text!, e.Event.OccurredAt));
+            }
+
+            if (e.Event.Type is EventTypes.DealRegistered or EventTypes.DealClosed or EventTypes.DealRegistrationReviewed)
+            {
+                await ScheduleExpiryAsync();
+            }
+        }
+
+        await PushChangedAsync();
+    }
+
+    // ---- Registration expiry -------------------------------------------------------------------
+
+    /// <summary>
+    /// The status as of now: a registration that still holds the account past its window is expired,
+    /// even before the timer has said so.
+    /// </summary>
+    private string? EffectiveStatus()
+    {
+        var s = State;
+        return s.RegistrationStatus is { } status && RegistrationStatus.Holds(status) && s.Outcome is null
+            && s.ExpiresAt is { } expires && time.GetUtcNow() >= expires
+            ? RegistrationStatus.Expired
+            : s.RegistrationStatus;
+    }
+
+    private bool ExpiryPending =>
+        State.RegistrationStatus is { } status && RegistrationStatus.Holds(status) && State.Outcome is null && State.ExpiresAt is not null;
+
+    /// <summary>
+    /// A durable reminder makes sure the deal wakes up for its expiry after any restart; an in-memory
+    /// timer on the engine clock makes it fire on the second (reminders are coarse).
+    /// </summary>
+    private async Task ScheduleExpiryAsync()
+    {
+        if (ExpiryPending)
+        {
+            var due = State.ExpiresAt!.Value - time.GetUtcNow();
+            await this.RegisterOrUpdateReminder(ExpiryReminder, due < TimeSpan.Zero ? TimeSpan.Zero : due, TimeSpan.FromMinutes(1));
+        }
+        else if (await this.GetReminder(ExpiryReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+
+        ArmExpiryTimer();
+    }
+
+    private void ArmExpiryTimer()
+    {
+        _expiryTimer?.Dispose();
+        _expiryTimer = null;
+        if (!ExpiryPending)
+        {
+            return;
+        }
+
+        // Timers cannot wait longer than ~49 days; a far expiry wakes up daily and re-arms.
+        var due = State.ExpiresAt!.Value - time.GetUtcNow();
+        due = due < TimeSpan.Zero ? TimeSpan.Zero : due > MaxTimerWait ? MaxTimerWait : due;
+        var self = this.AsReference<IDealGrain>();
+        // The callback runs outside the grain; calling the grain puts the work back on its turn.
+        _expiryTimer = time.CreateTimer(_ => _ = self.ExpireIfDue(), null, due, Timeout.InfiniteTimeSpan);
+    }
+
+    public async Task ExpireIfDue()
+    {
+        if (ExpiryPending && EffectiveStatus() == RegistrationStatus.Expired)
+        {
+            State.RegistrationStatus = RegistrationStatus.Expired;
+            LogExpired(Key, State.AccountId);
+            await SaveAsync();
+            await PushChangedAsync();
+        }
+
+        if (!ExpiryPending && await this.GetReminder(ExpiryReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+
+        ArmExpiryTimer();
+    }
+
+    public Task ReceiveReminder(string reminderName, TickStatus status) =>
+        reminderName == ExpiryReminder ? ExpireIfDue() : Task.CompletedTask;
+
+    public Task<bool> HoldsAccount()
+    {
+        var status = EffectiveStatus();
+        return Task.FromResult(status is not null && RegistrationStatus.Holds(status) && State.Outcome is null);
+    }
+
+    // ---- Views ------------------------------------------------------------------------------------
+
+    public Task<DealView?> GetView() => Task.FromResult(BuildView());
+
+    private DealView? BuildView()
     {
         var s = State;
         if (s.Timeline.Count == 0)
         {
-            return Task.FromResult<DealView?>(null);
+            return null;
         }
 
         var participants = s.Partners
             .Select(p => new ParticipantView("partner", p.Key, [.. p.Value]))
             .Concat(s.Reps.Select(r => new ParticipantView("rep", r, [])))
             .ToList();
-        var view = new DealView
+        return new DealView
         {
             DealId = Key,
             AccountId = s.AccountId,
             RegisteredBy = s.RegisteredBy,
-            Registration = s.RegistrationStatus is null
-                ? null
-                : new RegistrationView(s.RegistrationStatus, null, s.RegisteredAt?.AddDays(s.ProtectionWindowDays)),
+            Registration = EffectiveStatus() is { } status && s.ExpiresAt is { } expires
+                ? new RegistrationView(status, s.ConflictsWith, expires)
+                : null,
             Stage = s.Stage,
             Amount = s.Amount,
             Currency = s.Currency,
@@ -117,8 +241,114 @@ public sealed class DealGrain(
             Participants = participants,
             Timeline = [.. s.Timeline.OrderBy(t => t.Event.OccurredAt).ThenBy(t => t.Seq)],
         };
-        return Task.FromResult<DealView?>(view);
     }
 
     public Task<bool> IsParticipant(string partnerId) => Task.FromResult(State.Partners.ContainsKey(partnerId));
+
+    // ---- Pushes -----------------------------------------------------------------------------------
+
+    /// <summary>Pushes the view now, or once at the end of the current interval if one went out just before.</summary>
+    private async Task PushChangedAsync()
+    {
+        var sinceLast = TimeSpan.FromMilliseconds(Environment.TickCount64 - _lastPushAt);
+        if (sinceLast >= PushInterval)
+        {
+            await PushViewAsync();
+        }
+        else
+        {
+            _pushTimer ??= this.RegisterGrainTimer(async _ =>
+            {
+                _pushTimer?.Dispose();
+                _pushTimer = null;
+                await PushViewAsync();
+            }, PushInterval - sinceLast, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private async Task PushViewAsync()
+    {
+        _lastPushAt = Environment.TickCount64;
+        if (BuildView() is { } view)
+        {
+            await pushes.DealChanged(view);
+        }
+    }
+
+    // ---- Presence ---------------------------------------------------------------------------------
+
+    public async Task<IReadOnlyList<string>> Join(string nodeId, RoomMember member)
+    {
+        _present[member.ConnectionId] = (nodeId, member, time.GetUtcNow());
+        if (member.Role == Contracts.Keys.Roles.Rep && !State.Reps.Contains(member.Name))
+        {
+            State.Reps.Add(member.Name);
+            await SaveAsync();
+            await PushChangedAsync();
+        }
+
+        _presenceTimer ??= this.RegisterGrainTimer(SweepPresenceAsync, new GrainTimerCreationOptions(PresenceSweep, PresenceSweep) { KeepAlive = true });
+        await PushPresenceAsync();
+        return Present();
+    }
+
+    public async Task Leave(string connectionId)
+    {
+        if (_present.Remove(connectionId))
+        {
+            await PushPresenceAsync();
+        }
+    }
+
+    public async Task Heartbeat(string nodeId, IReadOnlyList<RoomMember> members)
+    {
+        var before = Present();
+        var now = time.GetUtcNow();
+        foreach (var m in members)
+        {
+            _present[m.ConnectionId] = (nodeId, m, now);
+        }
+
+        foreach (var gone in _present.Where(p => p.Value.NodeId == nodeId && members.All(m => m.ConnectionId != p.Key)).Select(p => p.Key).ToList())
+        {
+            _present.Remove(gone);
+        }
+
+        if (!before.SequenceEqual(Present()))
+        {
+            await PushPresenceAsync();
+        }
+
+        _presenceTimer ??= this.RegisterGrainTimer(SweepPresenceAsync, new GrainTimerCreationOptions(PresenceSweep, PresenceSweep) { KeepAlive = true });
+    }
+
+    /// <summary>Drops members whose node has stopped vouching for them (the node died).</summary>
+    private async Task SweepPresenceAsync(CancellationToken cancellationToken)
+    {
+        var cutoff = time.GetUtcNow() - PresenceTimeout;
+        var stale = _present.Where(p => p.Value.Seen < cutoff).Select(p => p.Key).ToList();
+        foreach (var connection in stale)
+        {
+            _present.Remove(connection);
+        }
+
+        if (stale.Count > 0)
+        {
+            await PushPresenceAsync();
+        }
+
+        if (_present.Count == 0)
+        {
+            _presenceTimer?.Dispose();
+            _presenceTimer = null;
+        }
+    }
+
+    private IReadOnlyList<string> Present() =>
+        [.. _present.Values.Select(p => p.Member.Name).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+
+    private Task PushPresenceAsync() => pushes.PresenceChanged(new PresenceView(Key, Present()));
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Registration of deal {DealId} on account {AccountId} expired; the account is free")]
+    private partial void LogExpired(string dealId, string? accountId);
 }

@@ -16,7 +16,9 @@ public sealed class DealState
     [Id(8)] public DateTimeOffset? ClosedAt { get; set; }
     /// <summary>Partner id → the roles it played, in the order first seen.</summary>
     [Id(9)] public Dictionary<string, List<string>> Partners { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>Reps (user ids) who joined the deal room.</summary>
     [Id(10)] public List<string> Reps { get; set; } = [];
     [Id(11)] public List<TimelineEntry> Timeline { get; set; } = [];
-    [Id(12)] public int ProtectionWindowDays { get; set; } = 90;
+    [Id(12)] public string? ConflictsWith { get; set; }
+    [Id(13)] public DateTimeOffset? ExpiresAt { get; set; }
 }

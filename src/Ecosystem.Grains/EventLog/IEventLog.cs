@@ -1,10 +1,11 @@
 using Ecosystem.Contracts.Events;
+using Ecosystem.Domain.Deals;
 using Ecosystem.Domain.Events;
 
 namespace Ecosystem.Grains.EventLog;
 
-/// <summary>An event on its way into the log: the validated record and the JSON exactly as the client sent it.</summary>
-public sealed record PendingEvent(ActivityEvent Event, string RawJson);
+/// <summary>An event on its way into the log: the validated record, the JSON exactly as the client sent it, and any decision taken on it.</summary>
+public sealed record PendingEvent(ActivityEvent Event, string RawJson, RegistrationDecision? Registration = null);
 
 /// <summary>What the log made of one <see cref="PendingEvent"/>.</summary>
 public readonly record struct AppendOutcome(long Seq, DateTimeOffset AcceptedAt, bool Duplicate)

@@ -3,6 +3,7 @@ using Ecosystem.Contracts.Partners;
 using Ecosystem.Domain.Events;
 using Ecosystem.Grains.EventLog;
 using Ecosystem.Grains.Projections;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Ecosystem.Grains.Partners;
@@ -11,7 +12,7 @@ namespace Ecosystem.Grains.Partners;
 public sealed class PartnerGrain(
     [PersistentState("partner", StorageNames.Default)] IPersistentState<ProjectionSnapshot<PartnerState>> snapshot,
     IEventLog log,
-    TimeProvider time,
+    [FromKeyedServices(EngineTime.Key)] TimeProvider time,
     ILogger<PartnerGrain> logger)
     : ProjectionGrain<PartnerState>(snapshot, log, logger), IPartnerGrain
 {

@@ -42,6 +42,13 @@ public static class EcosystemHostingExtensions
 
         builder.Services.AddSingleton(database);
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddKeyedSingleton(Grains.EngineTime.Key, TimeProvider.System);
+        builder.Services.AddSingleton<Grains.Push.Pushes>();
+        builder.Services.AddSingleton<Hubs.DealRooms>();
+        builder.Services.AddSingleton<Hubs.HubPushObserver>();
+        builder.Services.AddHostedService<Hubs.PushNodeService>();
+        builder.Services.AddSignalR(o => o.MaximumReceiveMessageSize = 64 * 1024)
+            .AddJsonProtocol(o => o.PayloadSerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull);
         builder.Services.AddEventLog(database);
         builder.Services.AddSingleton<EventPermissions>();
         builder.Services.AddSingleton<EventIntake>();
@@ -166,6 +173,7 @@ public static class EcosystemHostingExtensions
         app.MapProgramApi();
         app.MapDealsApi();
         app.MapAdminApi();
+        app.MapHub<Hubs.EcosystemHub>(Hubs.EcosystemHub.Path);
         return app;
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Ecosystem.Contracts.Accounts;
 using Ecosystem.Contracts.Deals;
 using Ecosystem.Contracts.Events;
 using Ecosystem.Contracts.Keys;
@@ -6,6 +7,7 @@ using Ecosystem.Contracts.Leads;
 using Ecosystem.Contracts.Partners;
 using Ecosystem.Domain.Events;
 using Ecosystem.Grains.EventLog;
+using Ecosystem.Host.Storage.EventLog;
 
 namespace Ecosystem.Host.Intake;
 
@@ -30,6 +32,7 @@ public sealed partial class EventIntake(
         var firstIndexOfId = new Dictionary<string, int>(StringComparer.Ordinal);
         var repeats = new List<(int Index, int First)>();
         var joined = new HashSet<string>(StringComparer.Ordinal);
+        var registrations = new List<(int Index, PendingEvent Event)>();
 
         for (var i = 0; i < events.Count; i++)
         {
@@ -54,12 +57,31 @@ public sealed partial class EventIntake(
             }
 
             firstIndexOfId[e.Id] = i;
-            pending.Add(new PendingEvent(e, events[i].GetRawText()));
-            pendingIndex.Add(i);
+            if (e.Type == EventTypes.DealRegistered)
+            {
+                registrations.Add((i, new PendingEvent(e, events[i].GetRawText())));
+            }
+            else
+            {
+                pending.Add(new PendingEvent(e, events[i].GetRawText()));
+                pendingIndex.Add(i);
+            }
         }
 
+        // Registrations are decided and logged by their account, one account at a time, in request
+        // order, and before the rest of the request, so that "register, then touch" logs in that order.
+        var registered = await RegisterAsync(registrations);
         var outcomes = await log.AppendAsync(pending, cancellationToken);
-        var accepted = new List<LoggedEvent>(pending.Count);
+        var accepted = new List<LoggedEvent>(pending.Count + registrations.Count);
+        foreach (var (index, id, logged) in registered)
+        {
+            results[index] = new EventResult(id, logged is null ? EventStatus.Duplicate : EventStatus.Accepted);
+            if (logged is not null)
+            {
+                accepted.Add(logged);
+            }
+        }
+
         for (var p = 0; p < pending.Count; p++)
         {
             var o = outcomes[p];
@@ -86,6 +108,36 @@ public sealed partial class EventIntake(
         }
 
         return results;
+    }
+
+    private async Task<List<(int Index, string Id, LoggedEvent? Logged)>> RegisterAsync(List<(int Index, PendingEvent Event)> registrations)
+    {
+        if (registrations.Count == 0)
+        {
+            return [];
+        }
+
+        var perAccount = registrations.GroupBy(r => r.Event.Event.AccountId!, StringComparer.Ordinal).Select(async account =>
+        {
+            var grain = grains.GetGrain<IAccountGrain>(account.Key);
+            var done = new List<(int, string, LoggedEvent?)>();
+            foreach (var (index, e) in account)
+            {
+                done.Add((index, e.Event.Id, await grain.Register(e.Event, e.RawJson)));
+            }
+
+            return done;
+        });
+        try
+        {
+            return [.. (await Task.WhenAll(perAccount)).SelectMany(d => d)];
+        }
+        catch (Exception ex) when (ex is not EventLogUnavailableException)
+        {
+            // The account could not log the registration (database or silo trouble): the client retries
+            // the request; what was logged meanwhile comes back as duplicate.
+            throw new EventLogUnavailableException("A registration could not be decided and logged.", ex);
+        }
     }
 
     /// <summary>

@@ -14,7 +14,25 @@ namespace Ecosystem.Host.Intake;
 public sealed class EventPermissions(IGrainFactory grains)
 {
     /// <summary>Null when allowed, else the reason. <paramref name="joinedInBatch"/> holds deals this partner joined earlier in the same request.</summary>
-    public async ValueTask<string?> CheckAsync(Principal who, ActivityEvent e, HashSet<string> joinedInBatch)
+    public async ValueTask<string?> CheckAsync(Principal who, ActivityEvent e, HashSet<string> joinedInBatch) =>
+        await CheckKeyAsync(who, e, joinedInBatch) ?? await CheckStateAsync(e);
+
+    /// <summary>Events that only make sense in some states of their entity.</summary>
+    private async ValueTask<string?> CheckStateAsync(ActivityEvent e)
+    {
+        if (e.Type == EventTypes.DealRegistrationReviewed)
+        {
+            var deal = await grains.GetGrain<IDealGrain>(e.DealId!).GetView();
+            var status = deal?.Registration?.Status;
+            return status == Domain.Deals.RegistrationStatus.PendingReview
+                ? null
+                : $"the registration of deal '{e.DealId}' is {status ?? "unknown"}, not pending_review";
+        }
+
+        return null;
+    }
+
+    private async ValueTask<string?> CheckKeyAsync(Principal who, ActivityEvent e, HashSet<string> joinedInBatch)
     {
         if (who.IsAdmin)
         {

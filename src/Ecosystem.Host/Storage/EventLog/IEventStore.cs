@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Ecosystem.Contracts.Events;
+using Ecosystem.Domain.Deals;
 using Ecosystem.Domain.Events;
 using Ecosystem.Grains.EventLog;
 
@@ -28,8 +29,14 @@ internal static class EventRows
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
+    private static readonly JsonSerializerOptions MetaJson = new(JsonSerializerDefaults.Web);
+
+    /// <summary>The decision stored beside a registration, as JSON (null when there is none).</summary>
+    public static string? Meta(PendingEvent e) =>
+        e.Registration is null ? null : JsonSerializer.Serialize(new EventMeta(e.Registration), MetaJson);
+
     /// <summary>Rebuilds the event from the JSON the client sent; the same rules that accepted it read it back.</summary>
-    public static LoggedEvent Read(long seq, DateTimeOffset acceptedAt, string payload)
+    public static LoggedEvent Read(long seq, DateTimeOffset acceptedAt, string payload, string? meta)
     {
         using var doc = JsonDocument.Parse(payload);
         var parsed = EventParser.Parse(doc.RootElement, now: null);
@@ -38,6 +45,9 @@ internal static class EventRows
             throw new InvalidDataException($"Logged event {seq} no longer parses: {parsed.Error}");
         }
 
-        return new LoggedEvent(seq, acceptedAt, parsed.Event, payload);
+        var registration = meta is null ? null : JsonSerializer.Deserialize<EventMeta>(meta, MetaJson)?.Registration;
+        return new LoggedEvent(seq, acceptedAt, parsed.Event, payload, registration);
     }
+
+    private sealed record EventMeta(RegistrationDecision? Registration);
 }

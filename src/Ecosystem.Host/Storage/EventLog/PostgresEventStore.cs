@@ -14,10 +14,10 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventStor
 
     private static readonly string AppendSql = $"""
         SELECT pg_advisory_xact_lock({AppendLockKey});
-        INSERT INTO eco_events (event_id, type, occurred_at, accepted_at, deal_id, partner_id, lead_id, account_id, integration_id, payload)
-        SELECT u.event_id, u.type, u.occurred_at, @accepted_at, u.deal_id, u.partner_id, u.lead_id, u.account_id, u.integration_id, u.payload
-        FROM unnest(@ids, @types, @occurred, @deals, @partners, @leads, @accounts, @integrations, @payloads)
-             AS u(event_id, type, occurred_at, deal_id, partner_id, lead_id, account_id, integration_id, payload)
+        INSERT INTO eco_events (event_id, type, occurred_at, accepted_at, deal_id, partner_id, lead_id, account_id, integration_id, payload, meta)
+        SELECT u.event_id, u.type, u.occurred_at, @accepted_at, u.deal_id, u.partner_id, u.lead_id, u.account_id, u.integration_id, u.payload, u.meta
+        FROM unnest(@ids, @types, @occurred, @deals, @partners, @leads, @accounts, @integrations, @payloads, @metas)
+             AS u(event_id, type, occurred_at, deal_id, partner_id, lead_id, account_id, integration_id, payload, meta)
         ON CONFLICT (event_id) DO NOTHING
         RETURNING event_id, seq;
         """;
@@ -34,6 +34,7 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventStor
         var accounts = new string?[n];
         var integrations = new string?[n];
         var payloads = new string[n];
+        var metas = new string?[n];
         for (var i = 0; i < n; i++)
         {
             var e = events[i].Event;
@@ -46,6 +47,7 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventStor
             accounts[i] = e.AccountId;
             integrations[i] = e.IntegrationId;
             payloads[i] = events[i].RawJson;
+            metas[i] = EventRows.Meta(events[i]);
         }
 
         await using var conn = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -61,6 +63,7 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventStor
         cmd.Parameters.Add(new NpgsqlParameter<string?[]>("accounts", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = accounts });
         cmd.Parameters.Add(new NpgsqlParameter<string?[]>("integrations", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = integrations });
         cmd.Parameters.Add(new NpgsqlParameter<string[]>("payloads", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = payloads });
+        cmd.Parameters.Add(new NpgsqlParameter<string?[]>("metas", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = metas });
 
         var inserted = new Dictionary<string, long>(n, StringComparer.Ordinal);
         await using (var reader = await cmd.ExecuteReaderAsync(cancellationToken))
@@ -87,7 +90,7 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventStor
     public async Task<IReadOnlyList<LoggedEvent>> ReadStreamAsync(StreamKind kind, string key, long afterSeq, int limit, CancellationToken cancellationToken)
     {
         await using var cmd = dataSource.CreateCommand(
-            $"SELECT seq, accepted_at, payload FROM eco_events WHERE {EventRows.Column(kind)} = @key AND seq > @after ORDER BY seq LIMIT @limit");
+            $"SELECT seq, accepted_at, payload, meta FROM eco_events WHERE {EventRows.Column(kind)} = @key AND seq > @after ORDER BY seq LIMIT @limit");
         cmd.Parameters.AddWithValue("key", key);
         cmd.Parameters.AddWithValue("after", afterSeq);
         cmd.Parameters.AddWithValue("limit", limit);
@@ -95,7 +98,7 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventStor
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            list.Add(EventRows.Read(reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1), reader.GetString(2)));
+            list.Add(EventRows.Read(reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3)));
         }
 
         return list;

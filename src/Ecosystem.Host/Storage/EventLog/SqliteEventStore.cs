@@ -21,8 +21,8 @@ public sealed class SqliteEventStore(string connectionString) : IEventStore
         await using var cmd = conn.CreateCommand();
         cmd.Transaction = tx;
         cmd.CommandText = """
-            INSERT INTO eco_events (event_id, type, occurred_at, accepted_at, deal_id, partner_id, lead_id, account_id, integration_id, payload)
-            VALUES ($id, $type, $occurred, $accepted, $deal, $partner, $lead, $account, $integration, $payload)
+            INSERT INTO eco_events (event_id, type, occurred_at, accepted_at, deal_id, partner_id, lead_id, account_id, integration_id, payload, meta)
+            VALUES ($id, $type, $occurred, $accepted, $deal, $partner, $lead, $account, $integration, $payload, $meta)
             ON CONFLICT (event_id) DO NOTHING
             RETURNING seq
             """;
@@ -36,6 +36,7 @@ public sealed class SqliteEventStore(string connectionString) : IEventStore
         var account = cmd.Parameters.Add("$account", SqliteType.Text);
         var integration = cmd.Parameters.Add("$integration", SqliteType.Text);
         var payload = cmd.Parameters.Add("$payload", SqliteType.Text);
+        var meta = cmd.Parameters.Add("$meta", SqliteType.Text);
 
         var outcomes = new AppendOutcome[events.Count];
         for (var i = 0; i < events.Count; i++)
@@ -50,6 +51,7 @@ public sealed class SqliteEventStore(string connectionString) : IEventStore
             account.Value = (object?)e.AccountId ?? DBNull.Value;
             integration.Value = (object?)e.IntegrationId ?? DBNull.Value;
             payload.Value = events[i].RawJson;
+            meta.Value = (object?)EventRows.Meta(events[i]) ?? DBNull.Value;
             var seq = await cmd.ExecuteScalarAsync(cancellationToken);
             outcomes[i] = seq is long s ? new AppendOutcome(s, acceptedAt, false) : AppendOutcome.DuplicateOf;
         }
@@ -83,7 +85,7 @@ public sealed class SqliteEventStore(string connectionString) : IEventStore
         await using var conn = new SqliteConnection(connectionString);
         await conn.OpenAsync(cancellationToken);
         await using var cmd = conn.CreateCommand();
-        cmd.CommandText = $"SELECT seq, accepted_at, payload FROM eco_events WHERE {EventRows.Column(kind)} = $key AND seq > $after ORDER BY seq LIMIT $limit";
+        cmd.CommandText = $"SELECT seq, accepted_at, payload, meta FROM eco_events WHERE {EventRows.Column(kind)} = $key AND seq > $after ORDER BY seq LIMIT $limit";
         cmd.Parameters.AddWithValue("$key", key);
         cmd.Parameters.AddWithValue("$after", afterSeq);
         cmd.Parameters.AddWithValue("$limit", limit);
@@ -92,7 +94,7 @@ public sealed class SqliteEventStore(string connectionString) : IEventStore
         while (await reader.ReadAsync(cancellationToken))
         {
             var acceptedAt = DateTimeOffset.Parse(reader.GetString(1), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
-            list.Add(EventRows.Read(reader.GetInt64(0), acceptedAt, reader.GetString(2)));
+            list.Add(EventRows.Read(reader.GetInt64(0), acceptedAt, reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3)));
         }
 
         return list;

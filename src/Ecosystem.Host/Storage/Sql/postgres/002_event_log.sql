@@ -12,6 +12,8 @@ CREATE TABLE IF NOT EXISTS eco_events (
     account_id     text,
     integration_id text,
     payload        text        NOT NULL,
+    -- What the engine decided when it accepted the event (a registration's status), so a replay decides the same.
+    meta           text,
     CONSTRAINT eco_events_event_id UNIQUE (event_id)
 );
 -- Each entity's history is read by key in log order (grain catch-up, audit queries).

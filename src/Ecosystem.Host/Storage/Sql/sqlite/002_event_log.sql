@@ -11,7 +11,8 @@ CREATE TABLE IF NOT EXISTS eco_events (
     lead_id        TEXT,
     account_id     TEXT,
     integration_id TEXT,
-    payload        TEXT    NOT NULL
+    payload        TEXT    NOT NULL,
+    meta           TEXT
 );
 CREATE INDEX IF NOT EXISTS eco_events_deal ON eco_events (deal_id, seq) WHERE deal_id IS NOT NULL;
 CREATE INDEX IF NOT EXISTS eco_events_partner ON eco_events (partner_id, seq) WHERE partner_id IS NOT NULL;

@@ -1,0 +1,101 @@
+using System.Text.Json;
+using Ecosystem.Contracts.Deals;
+using Ecosystem.Contracts.Push;
+using Ecosystem.Host.Auth;
+using Ecosystem.Host.Intake;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.SignalR;
+
+namespace Ecosystem.Host.Hubs;
+
+/// <summary>What the server calls on browsers and other clients.</summary>
+public interface IEcosystemClient
+{
+    Task DealChanged(DealView deal);
+
+    Task DealMessage(DealMessageView message);
+
+    Task PresenceChanged(PresenceView presence);
+}
+
+/// <summary>
+/// <c>/hubs/ecosystem</c>. The key comes as a bearer token (or <c>access_token</c> on the WebSocket
+/// upgrade); a bad key cannot connect. A partner joins only deals it registered or touched.
+/// </summary>
+[Authorize]
+public sealed class EcosystemHub(IGrainFactory grains, EventIntake intake, DealRooms rooms, TimeProvider time) : Hub<IEcosystemClient>
+{
+    public const string Path = "/hubs/ecosystem";
+
+    public static string DealGroup(string dealId) => "deal:" + dealId;
+
+    public async Task<DealView> JoinDeal(string dealId)
+    {
+        var who = Context.User!.ToPrincipal();
+        var deal = await AuthorizeDealAsync(dealId);
+        var view = await deal.GetView() ?? throw new HubException($"Deal '{dealId}' does not exist.");
+        await Groups.AddToGroupAsync(Context.ConnectionId, DealGroup(dealId));
+        var member = new RoomMember(Context.ConnectionId, who.DisplayName, who.Role);
+        rooms.Add(dealId, member);
+        await deal.Join(rooms.NodeId, member);
+        return view;
+    }
+
+    public async Task LeaveDeal(string dealId)
+    {
+        await Groups.RemoveFromGroupAsync(Context.ConnectionId, DealGroup(dealId));
+        if (rooms.Remove(dealId, Context.ConnectionId))
+        {
+            await grains.GetGrain<IDealGrain>(dealId).Leave(Context.ConnectionId);
+        }
+    }
+
+    /// <summary>A chat line: stored in the deal's timeline like any event, then pushed as DealMessage.</summary>
+    public async Task SendDealMessage(string dealId, string text)
+    {
+        var who = Context.User!.ToPrincipal();
+        await AuthorizeDealAsync(dealId);
+        using var json = JsonDocument.Parse(JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string>
+        {
+            ["id"] = "chat-" + Guid.NewGuid().ToString("N"),
+            ["type"] = Domain.Events.EventTypes.DealMessage,
+            ["occurredAt"] = time.GetUtcNow().ToString("O"),
+            ["dealId"] = dealId,
+            ["author"] = who.DisplayName,
+            ["text"] = text ?? "",
+        }));
+        var result = (await intake.IngestAsync(who, [json.RootElement], Context.ConnectionAborted))[0];
+        if (result.Status == EventStatus.Rejected)
+        {
+            throw new HubException(result.Error);
+        }
+    }
+
+    public override async Task OnDisconnectedAsync(Exception? exception)
+    {
+        foreach (var dealId in rooms.RemoveConnection(Context.ConnectionId))
+        {
+            await grains.GetGrain<IDealGrain>(dealId).Leave(Context.ConnectionId);
+        }
+
+        await base.OnDisconnectedAsync(exception);
+    }
+
+    private async Task<IDealGrain> AuthorizeDealAsync(string dealId)
+    {
+        if (string.IsNullOrEmpty(dealId) || dealId.Length > Domain.Events.EventLimits.MaxIdLength)
+        {
+            throw new HubException("dealId must be 1-200 characters.");
+        }
+
+        var who = Context.User!.ToPrincipal();
+        var deal = grains.GetGrain<IDealGrain>(dealId);
+        if (who.IsPartner && !await deal.IsParticipant(who.PartnerId!))
+        {
+            // Same answer as for a deal that does not exist: a partner must not learn which deals exist.
+            throw new HubException($"Deal '{dealId}' does not exist.");
+        }
+
+        return deal;
+    }
+}
