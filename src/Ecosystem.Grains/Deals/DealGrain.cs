@@ -36,7 +36,7 @@ public sealed partial class DealGrain(
     private ITimer? _expiryTimer;
     private IGrainTimer? _pushTimer;
     private IGrainTimer? _presenceTimer;
-    private long _lastPushAt = long.MinValue;
+    private long _lastPushAt = -(long)PushInterval.TotalMilliseconds;
 
     protected override StreamKind Kind => StreamKind.Deal;
 
@@ -63,8 +63,12 @@ public sealed partial class DealGrain(
                 s.AccountId = e.AccountId;
                 s.RegisteredBy = e.PartnerId;
                 s.RegisteredAt = e.OccurredAt;
-                s.Amount ??= e.Amount;
-                s.Currency ??= e.Currency;
+                if (s.AmountChangedAt is null)
+                {
+                    s.Amount = e.Amount;
+                    s.Currency = e.Currency;
+                }
+
                 // Every registration reaches the log through its account, which records the decision with it.
                 s.RegistrationStatus = logged.Registration?.Status ?? RegistrationStatus.Approved;
                 s.ConflictsWith = logged.Registration?.ConflictsWith;
@@ -77,12 +81,15 @@ public sealed partial class DealGrain(
             case EventTypes.DealTouch:
                 AddPartner(e.PartnerId!, e.Role!);
                 break;
-            case EventTypes.DealStageChanged:
+            // Deliveries can arrive out of order: the latest change (occurredAt, then log order) wins.
+            case EventTypes.DealStageChanged when IsLatest(s.StageChangedAt, logged):
                 s.Stage = e.Stage!;
+                s.StageChangedAt = Version(logged);
                 break;
-            case EventTypes.DealAmountChanged:
+            case EventTypes.DealAmountChanged when IsLatest(s.AmountChangedAt, logged):
                 s.Amount = e.Amount;
                 s.Currency = e.Currency;
+                s.AmountChangedAt = Version(logged);
                 break;
             case EventTypes.DealClosed when s.Outcome is null:
                 s.Outcome = e.Outcome;
@@ -96,6 +103,11 @@ public sealed partial class DealGrain(
                 break;
         }
     }
+
+    private static EventVersion Version(LoggedEvent e) => new(e.Event.OccurredAt, e.Seq);
+
+    private static bool IsLatest(EventVersion? current, LoggedEvent e) =>
+        current is not { } c || (e.Event.OccurredAt, e.Seq).CompareTo((c.OccurredAt, c.Seq)) > 0;
 
     private void AddPartner(string partnerId, string role)
     {

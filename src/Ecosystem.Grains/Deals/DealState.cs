@@ -21,4 +21,10 @@ public sealed class DealState
     [Id(11)] public List<TimelineEntry> Timeline { get; set; } = [];
     [Id(12)] public string? ConflictsWith { get; set; }
     [Id(13)] public DateTimeOffset? ExpiresAt { get; set; }
+    [Id(14)] public EventVersion? StageChangedAt { get; set; }
+    [Id(15)] public EventVersion? AmountChangedAt { get; set; }
 }
+
+/// <summary>Where an event stands in time: its occurredAt, then its place in the log.</summary>
+[GenerateSerializer, Immutable, Alias("eco.EventVersion")]
+public sealed record EventVersion([property: Id(0)] DateTimeOffset OccurredAt, [property: Id(1)] long Seq);

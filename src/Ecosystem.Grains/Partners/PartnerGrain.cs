@@ -32,23 +32,34 @@ public sealed class PartnerGrain(
 
         switch (e.Type)
         {
+            // Whatever order events arrive in, a step is done at its earliest occurrence.
             case EventTypes.AgreementSigned:
-                s.Steps.TryAdd(e.Document!, e.OccurredAt);
+                MarkStep(e.Document!, e.OccurredAt);
                 break;
             case EventTypes.TrainingCompleted:
-                s.Steps.TryAdd("training", e.OccurredAt);
+                MarkStep("training", e.OccurredAt);
                 break;
             case EventTypes.CertificationEarned:
-                s.Certifications[e.Certification!] = e.ExpiresAt;
-                break;
-            case EventTypes.DealRegistered:
-            case EventTypes.LeadAccepted:
-                if (!s.Steps.TryGetValue("first_deal_or_lead", out var first) || e.OccurredAt < first)
+                // The latest award of a certification decides its expiry.
+                if (!s.CertificationEarnedAt.TryGetValue(e.Certification!, out var earned) || e.OccurredAt >= earned)
                 {
-                    s.Steps["first_deal_or_lead"] = e.OccurredAt;
+                    s.Certifications[e.Certification!] = e.ExpiresAt;
+                    s.CertificationEarnedAt[e.Certification!] = e.OccurredAt;
                 }
 
                 break;
+            case EventTypes.DealRegistered:
+            case EventTypes.LeadAccepted:
+                MarkStep("first_deal_or_lead", e.OccurredAt);
+                break;
+        }
+    }
+
+    private void MarkStep(string step, DateTimeOffset at)
+    {
+        if (!State.Steps.TryGetValue(step, out var done) || at < done)
+        {
+            State.Steps[step] = at;
         }
     }
 

@@ -12,4 +12,5 @@ public sealed class PartnerState
     [Id(3)] public Dictionary<string, DateTimeOffset> Steps { get; set; } = new(StringComparer.Ordinal);
     /// <summary>Certification → expiry (null: does not expire).</summary>
     [Id(4)] public Dictionary<string, DateTimeOffset?> Certifications { get; set; } = new(StringComparer.Ordinal);
+    [Id(5)] public Dictionary<string, DateTimeOffset> CertificationEarnedAt { get; set; } = new(StringComparer.Ordinal);
 }

@@ -45,7 +45,14 @@ public abstract class ProjectionGrain<TState> : Grain, IEventStreamGrain where T
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        await CatchUpAsync(cancellationToken);
+        var recovered = await CatchUpAsync(cancellationToken);
+        if (recovered.Count > 0)
+        {
+            // What the log had beyond the snapshot is saved soon, so the next activation reads less.
+            _unsaved += recovered.Count;
+            _checkpointTimer = this.RegisterGrainTimer(OnCheckpointTimerAsync, CheckpointDelay, Timeout.InfiniteTimeSpan);
+        }
+
         await base.OnActivateAsync(cancellationToken);
     }
 
@@ -99,9 +106,16 @@ public abstract class ProjectionGrain<TState> : Grain, IEventStreamGrain where T
 
     private async Task OnCheckpointTimerAsync(CancellationToken cancellationToken)
     {
-        _checkpointTimer?.Dispose();
-        _checkpointTimer = null;
-        await CheckpointAsync(cancellationToken);
+        // Dispose the one-shot timer only afterwards: disposing it cancels the token of this very callback.
+        try
+        {
+            await CheckpointAsync(CancellationToken.None);
+        }
+        finally
+        {
+            _checkpointTimer?.Dispose();
+            _checkpointTimer = null;
+        }
     }
 
     /// <summary>Reads the log past the watermark (healing any delivery that never arrived), then saves the snapshot.</summary>

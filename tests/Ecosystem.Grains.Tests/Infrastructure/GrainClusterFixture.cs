@@ -1,5 +1,6 @@
 using Ecosystem.Grains;
 using Ecosystem.Grains.EventLog;
+using Ecosystem.Grains.Push;
 using Ecosystem.Host.Hosting;
 using Ecosystem.Host.Storage;
 using Ecosystem.Host.Storage.EventLog;
@@ -7,6 +8,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using Orleans;
 using Orleans.Configuration;
 using Orleans.Hosting;
@@ -29,6 +31,12 @@ public sealed class GrainClusterFixture : IAsyncLifetime
 
     public IClusterClient Client => Cluster.Client;
 
+    /// <summary>
+    /// The grains' clock: the engine clock (<see cref="EngineTime"/>) and the one Orleans drives grain timers by.
+    /// Orleans' own background loops stay on real time. Nothing time-driven happens in a grain unless a test advances this.
+    /// </summary>
+    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero));
+
     private IServiceProvider SiloServices => Cluster.Silos[0].ServiceProvider;
 
     /// <summary>The same log instance the grains read from: appending here and not calling Apply is "never delivered".</summary>
@@ -46,7 +54,13 @@ public sealed class GrainClusterFixture : IAsyncLifetime
             // The production snapshot format (see EcosystemHostingExtensions), so a snapshot round trip here is the real one.
             silo.Services.AddOptions<MemoryGrainStorageOptions>(StorageNames.Default)
                 .Configure<Serializer>((o, serializer) => o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
-            silo.Services.AddSingleton(TimeProvider.System);
+            // Production grains may arm reminders; durable reminders themselves are tested on the real databases (Reminders/).
+            silo.UseInMemoryReminderService();
+            silo.Services.AddSingleton<TimeProvider>(Time);
+            silo.Services.AddKeyedSingleton<TimeProvider>(EngineTime.Key, Time);
+            silo.Services.UseTimeProviderForBackgroundAreas(TimeProvider.System);
+            // What the host registers for the grains beside the log (EcosystemHostingExtensions.AddEcosystem).
+            silo.Services.AddSingleton<Pushes>();
             silo.Services.AddSingleton(Options.Create(new EcosystemOptions()));
             silo.Services.AddSingleton<IEventStore>(_ => new SqliteEventStore(database.LogConnectionString));
             silo.Services.AddSingleton<GroupCommitEventLog>();
@@ -62,13 +76,18 @@ public sealed class GrainClusterFixture : IAsyncLifetime
         var storage = SiloServices.GetRequiredKeyedService<IGrainStorage>(StorageNames.Default);
         var state = new GrainState<T>();
         await storage.ReadStateAsync(stateName, grain.GetGrainId(), state);
-        return state.State;
+        Assert.True(state.RecordExists, $"no {stateName} snapshot was saved for {grain.GetGrainId()}");
+        return state.State!;
     }
 
     public async Task DisposeAsync()
     {
         if (Cluster is not null)
         {
+            // Projection grains checkpoint on deactivation, and memory storage is itself made of grains: during
+            // silo shutdown those writes can find the storage grains already gone and hang until the 30 s
+            // shutdown timeout. Deactivating everything first, while storage still answers, avoids that.
+            await Client.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
             await Cluster.StopAllSilosAsync();
             await Cluster.DisposeAsync();
         }

@@ -64,6 +64,34 @@ public static class TestEvents
         ["version"] = "2026-01",
     });
 
+    public static PendingEvent LeadSubmitted(string leadId, DateTimeOffset at) => Make(new JsonObject
+    {
+        ["type"] = EventTypes.LeadSubmitted,
+        ["occurredAt"] = Time(at),
+        ["leadId"] = leadId,
+        ["accountId"] = "acme.example",
+        ["region"] = "emea",
+        ["industry"] = "retail",
+        ["source"] = "marketing",
+    });
+
+    /// <summary>lead.accepted or lead.declined.</summary>
+    public static PendingEvent LeadAnswered(string type, string leadId, string partnerId, DateTimeOffset at) => Make(new JsonObject
+    {
+        ["type"] = type,
+        ["occurredAt"] = Time(at),
+        ["leadId"] = leadId,
+        ["partnerId"] = partnerId,
+    });
+
+    public static PendingEvent LeadConverted(string leadId, string dealId, DateTimeOffset at) => Make(new JsonObject
+    {
+        ["type"] = EventTypes.LeadConverted,
+        ["occurredAt"] = Time(at),
+        ["leadId"] = leadId,
+        ["dealId"] = dealId,
+    });
+
     private static string Time(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
     private static PendingEvent Make(JsonObject json)

@@ -1,0 +1,3 @@
+using Ecosystem.LoadTests;
+
+return await Harness.RunAsync(args);
