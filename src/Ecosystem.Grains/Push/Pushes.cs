@@ -14,7 +14,8 @@ public sealed partial class Pushes(IGrainFactory grains, ILogger<Pushes> logger)
     private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(2);
 
     private IReadOnlyList<IPushObserver> _observers = [];
-    private long _fetchedAt = long.MinValue;
+    private long _fetchedAt;
+    private volatile bool _fresh;
 
     public Task DealChanged(DealView deal) => SendAsync(o => o.DealChanged(deal));
 
@@ -23,7 +24,7 @@ public sealed partial class Pushes(IGrainFactory grains, ILogger<Pushes> logger)
     public Task PresenceChanged(PresenceView presence) => SendAsync(o => o.PresenceChanged(presence));
 
     /// <summary>Forget the cached node list (a node just registered and must not miss the next push).</summary>
-    public void Invalidate() => _fetchedAt = long.MinValue;
+    public void Invalidate() => _fresh = false;
 
     private async Task SendAsync(Func<IPushObserver, Task> push)
     {
@@ -55,10 +56,11 @@ public sealed partial class Pushes(IGrainFactory grains, ILogger<Pushes> logger)
     private async Task<IReadOnlyList<IPushObserver>> ObserversAsync()
     {
         var now = Environment.TickCount64;
-        if (now - Interlocked.Read(ref _fetchedAt) > CacheFor.TotalMilliseconds)
+        if (!_fresh || now - Interlocked.Read(ref _fetchedAt) > CacheFor.TotalMilliseconds)
         {
             _observers = await grains.GetGrain<IPushRegistryGrain>(IPushRegistryGrain.Key).Observers();
             Interlocked.Exchange(ref _fetchedAt, now);
+            _fresh = true;
         }
 
         return _observers;
