@@ -71,13 +71,20 @@ public sealed class GrainClusterFixture : IAsyncLifetime
     }
 
     /// <summary>Reads a grain's persisted snapshot straight from storage, bypassing its activation.</summary>
-    public async Task<T> ReadSnapshotAsync<T>(string stateName, IAddressable grain)
+    public async Task<T> ReadSnapshotAsync<T>(string stateName, IAddressable grain) where T : class
+    {
+        var state = await TryReadSnapshotAsync<T>(stateName, grain);
+        Assert.True(state is not null, $"no {stateName} snapshot was saved for {grain.GetGrainId()}");
+        return state;
+    }
+
+    /// <summary>The persisted snapshot, or null when none was saved yet.</summary>
+    public async Task<T?> TryReadSnapshotAsync<T>(string stateName, IAddressable grain) where T : class
     {
         var storage = SiloServices.GetRequiredKeyedService<IGrainStorage>(StorageNames.Default);
         var state = new GrainState<T>();
         await storage.ReadStateAsync(stateName, grain.GetGrainId(), state);
-        Assert.True(state.RecordExists, $"no {stateName} snapshot was saved for {grain.GetGrainId()}");
-        return state.State!;
+        return state.RecordExists ? state.State : null;
     }
 
     public async Task DisposeAsync()
