@@ -73,6 +73,11 @@ public sealed class AccountGrain(
 
         var logged = new LoggedEvent(outcome.Seq, outcome.AcceptedAt, registration, rawJson, decision);
         await Apply([logged]);
+
+        // The deal learns of its registration before the next one is decided, so that the next one's
+        // "does it still hold?" question gets the answer the account has just recorded. (The intake
+        // delivers it again; the deal ignores the repeat.)
+        await GrainFactory.GetGrain<IDealGrain>(registration.DealId!).Apply([logged]);
         return logged;
     }
 }

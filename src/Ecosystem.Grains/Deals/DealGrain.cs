@@ -217,6 +217,13 @@ public sealed partial class DealGrain(
 
     public Task<bool> HoldsAccount()
     {
+        if (State.RegisteredBy is null)
+        {
+            // Only an account asks, and only about a deal it recorded as holding: this deal has not
+            // seen its registration yet, so the account's record stands.
+            return Task.FromResult(true);
+        }
+
         var status = EffectiveStatus();
         return Task.FromResult(status is not null && RegistrationStatus.Holds(status) && State.Outcome is null);
     }
