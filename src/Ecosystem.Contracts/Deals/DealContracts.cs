@@ -13,6 +13,16 @@ public interface IDealGrain : IEventStreamGrain
     [AlwaysInterleave]
     Task<bool> IsParticipant(string partnerId);
 
+    /// <summary>The credits under <paramref name="model"/> (null: the program's default model).</summary>
+    [AlwaysInterleave]
+    Task<DealAttributionView?> GetAttribution(string? model);
+
+    /// <summary>
+    /// Forgets the in-memory state and refolds the deal's whole history from the log under the current
+    /// program, then re-sends its partners' contributions (what replay does, one deal at a time).
+    /// </summary>
+    Task Rebuild();
+
     /// <summary>Whether this deal's registration still holds its account: approved or pending review, not closed, not expired.</summary>
     [AlwaysInterleave]
     Task<bool> HoldsAccount();
@@ -43,7 +53,18 @@ public sealed record DealView
     [Id(8)] public DateTimeOffset? ClosedAt { get; init; }
     [Id(9)] public IReadOnlyList<ParticipantView> Participants { get; init; } = [];
     [Id(10)] public IReadOnlyList<TimelineEntry> Timeline { get; init; } = [];
+    /// <summary>Credits under the program's default model.</summary>
+    [Id(11)] public DealAttributionView? Attribution { get; init; }
 }
+
+/// <summary><c>{dealId, model, amount, currency, credits}</c>: each credit with the touches that earned it.</summary>
+[GenerateSerializer, Immutable, Alias("eco.DealAttributionView")]
+public sealed record DealAttributionView(
+    [property: Id(0)] string DealId,
+    [property: Id(1)] string Model,
+    [property: Id(2)] decimal Amount,
+    [property: Id(3)] string Currency,
+    [property: Id(4)] IReadOnlyList<Ecosystem.Domain.Attribution.PartnerCredit> Credits);
 
 [GenerateSerializer, Immutable, Alias("eco.RegistrationView")]
 public sealed record RegistrationView(

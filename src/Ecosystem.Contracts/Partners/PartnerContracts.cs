@@ -11,6 +11,28 @@ public interface IPartnerGrain : IEventStreamGrain
     /// <summary>The partner view, or null when the partner has no profile.</summary>
     [AlwaysInterleave]
     Task<PartnerView?> GetView();
+
+    /// <summary>
+    /// What a closed deal contributes to this partner's KPIs, replacing any earlier figure for that deal
+    /// (null removes it). Sent by the deal at close, on its reactivation and on replay; idempotent.
+    /// </summary>
+    Task SetDealContribution(string dealId, DealContribution? contribution);
+}
+
+/// <summary>One closed deal's part in a partner's KPIs, in the deal's currency and in the reporting currency.</summary>
+[GenerateSerializer, Immutable, Alias("eco.DealContribution")]
+public sealed record DealContribution
+{
+    [Id(0)] public required string Outcome { get; init; }
+    [Id(1)] public required DateTimeOffset ClosedAt { get; init; }
+    [Id(2)] public bool Sourced { get; init; }
+    [Id(3)] public decimal Amount { get; init; }
+    [Id(4)] public required string Currency { get; init; }
+    /// <summary>The partner's credit under the program's default model.</summary>
+    [Id(5)] public decimal Credit { get; init; }
+    /// <summary>Null when no FX rate was in force on the close date (the deal is then listed as unconverted).</summary>
+    [Id(6)] public decimal? ReportingAmount { get; init; }
+    [Id(7)] public decimal? ReportingCredit { get; init; }
 }
 
 [GenerateSerializer, Immutable, Alias("eco.PartnerProfile")]
@@ -90,4 +112,13 @@ public sealed record PartnerKpis
     [Id(7)] public int LeadsDeclined { get; init; }
     [Id(8)] public int LeadsExpired { get; init; }
     [Id(9)] public int Certifications { get; init; }
+    /// <summary>Won deals whose currency had no FX rate in force on their close date: not in the revenue figures above.</summary>
+    [Id(10)] public IReadOnlyList<UnconvertedDeal> Unconverted { get; init; } = [];
 }
+
+[GenerateSerializer, Immutable, Alias("eco.UnconvertedDeal")]
+public sealed record UnconvertedDeal(
+    [property: Id(0)] string DealId,
+    [property: Id(1)] decimal Amount,
+    [property: Id(2)] string Currency,
+    [property: Id(3)] DateTimeOffset ClosedAt);

@@ -17,6 +17,12 @@ public interface IPushObserver : IGrainObserver
 
     [OneWay]
     Task PresenceChanged(PresenceView presence);
+
+    [OneWay]
+    Task AttributionChanged(DealAttributionView attribution);
+
+    [OneWay]
+    Task PartnerChanged(Partners.PartnerView partner);
 }
 
 /// <summary>Where nodes register their <see cref="IPushObserver"/>. Nodes re-register periodically; silent ones are forgotten.</summary>

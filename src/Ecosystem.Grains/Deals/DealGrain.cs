@@ -1,6 +1,11 @@
 using Ecosystem.Contracts.Deals;
 using Ecosystem.Contracts.Events;
+using Ecosystem.Contracts.Partners;
 using Ecosystem.Contracts.Push;
+using Ecosystem.Domain.Attribution;
+using Ecosystem.Domain.Money;
+using Ecosystem.Domain.Program;
+using Ecosystem.Grains.Program;
 using Ecosystem.Domain.Deals;
 using Ecosystem.Domain.Events;
 using Ecosystem.Grains.EventLog;
@@ -19,6 +24,7 @@ public sealed partial class DealGrain(
     [PersistentState("deal", StorageNames.Default)] IPersistentState<ProjectionSnapshot<DealState>> snapshot,
     IEventLog log,
     Pushes pushes,
+    ProgramCache programs,
     [FromKeyedServices(EngineTime.Key)] TimeProvider time,
     ILogger<DealGrain> logger)
     : ProjectionGrain<DealState>(snapshot, log, logger), IDealGrain, IRemindable
@@ -34,9 +40,9 @@ public sealed partial class DealGrain(
 
     private readonly Dictionary<string, (string NodeId, RoomMember Member, DateTimeOffset Seen)> _present = new(StringComparer.Ordinal);
     private ITimer? _expiryTimer;
-    private IGrainTimer? _pushTimer;
     private IGrainTimer? _presenceTimer;
-    private long _lastPushAt = -(long)PushInterval.TotalMilliseconds;
+    private PushThrottle? _throttle;
+    private string? _lastAttributionPushed;
 
     protected override StreamKind Kind => StreamKind.Deal;
 
@@ -44,6 +50,11 @@ public sealed partial class DealGrain(
     {
         await base.OnActivateAsync(cancellationToken);
         ArmExpiryTimer();
+        if (State.Outcome is not null && !State.ContributionsSent)
+        {
+            // Closed while this deal's last activation could not tell its partners (a crash): tell them now.
+            await SendContributionsAsync();
+        }
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -71,6 +82,7 @@ public sealed partial class DealGrain(
 
                 // Every registration reaches the log through its account, which records the decision with it.
                 s.RegistrationStatus = logged.Registration?.Status ?? RegistrationStatus.Approved;
+                AddTouch(new Touch(e.PartnerId!, TouchRoles.Sourced, e.OccurredAt, logged.Seq));
                 s.ConflictsWith = logged.Registration?.ConflictsWith;
                 s.ExpiresAt = logged.Registration?.ExpiresAt;
                 AddPartner(e.PartnerId!, TouchRoles.Sourced);
@@ -80,13 +92,15 @@ public sealed partial class DealGrain(
                 break;
             case EventTypes.DealTouch:
                 AddPartner(e.PartnerId!, e.Role!);
+                AddTouch(new Touch(e.PartnerId!, e.Role!, e.OccurredAt, logged.Seq));
                 break;
             // Deliveries can arrive out of order: the latest change (occurredAt, then log order) wins.
             case EventTypes.DealStageChanged when IsLatest(s.StageChangedAt, logged):
                 s.Stage = e.Stage!;
                 s.StageChangedAt = Version(logged);
                 break;
-            case EventTypes.DealAmountChanged when IsLatest(s.AmountChangedAt, logged):
+            // Once closed, the amount is the closed one.
+            case EventTypes.DealAmountChanged when s.Outcome is null && IsLatest(s.AmountChangedAt, logged):
                 s.Amount = e.Amount;
                 s.Currency = e.Currency;
                 s.AmountChangedAt = Version(logged);
@@ -108,6 +122,19 @@ public sealed partial class DealGrain(
 
     private static bool IsLatest(EventVersion? current, LoggedEvent e) =>
         current is not { } c || (e.Event.OccurredAt, e.Seq).CompareTo((c.OccurredAt, c.Seq)) > 0;
+
+    /// <summary>Keeps touches in attribution order (occurredAt, then log order), whatever order they arrive in.</summary>
+    private void AddTouch(Touch touch)
+    {
+        var touches = State.Touches;
+        var i = touches.Count;
+        while (i > 0 && (touches[i - 1].At, touches[i - 1].Order).CompareTo((touch.At, touch.Order)) > 0)
+        {
+            i--;
+        }
+
+        touches.Insert(i, touch);
+    }
 
     private void AddPartner(string partnerId, string role)
     {
@@ -135,6 +162,13 @@ public sealed partial class DealGrain(
             {
                 await ScheduleExpiryAsync();
             }
+        }
+
+        // A closed deal's credits change only when it closes, or when a touch from before the close arrives late.
+        if (State.Outcome is not null
+            && (!State.ContributionsSent || applied.Any(e => e.Event.Type is EventTypes.DealClosed or EventTypes.DealTouch or EventTypes.DealRegistered)))
+        {
+            await SendContributionsAsync();
         }
 
         await PushChangedAsync();
@@ -230,15 +264,17 @@ public sealed partial class DealGrain(
 
     // ---- Views ------------------------------------------------------------------------------------
 
-    public Task<DealView?> GetView() => Task.FromResult(BuildView());
+    public Task<DealView?> GetView() => BuildViewAsync();
 
-    private DealView? BuildView()
+    private async Task<DealView?> BuildViewAsync()
     {
         var s = State;
         if (s.Timeline.Count == 0)
         {
             return null;
         }
+
+        var attribution = Attribute(null, await programs.GetAsync());
 
         var participants = s.Partners
             .Select(p => new ParticipantView("partner", p.Key, [.. p.Value]))
@@ -259,7 +295,88 @@ public sealed partial class DealGrain(
             ClosedAt = s.ClosedAt,
             Participants = participants,
             Timeline = [.. s.Timeline.OrderBy(t => t.Event.OccurredAt).ThenBy(t => t.Seq)],
+            Attribution = attribution,
         };
+    }
+
+    // ---- Attribution ------------------------------------------------------------------------------
+
+    public async Task<DealAttributionView?> GetAttribution(string? model) =>
+        State.Timeline.Count == 0 ? null : Attribute(model, await programs.GetAsync());
+
+    /// <summary>
+    /// Credits from the recorded touches: the registration (a sourced touch by the registrant) and every
+    /// deal.touch. The amount is the current one (the closed amount once closed). Null before the deal has
+    /// an amount.
+    /// </summary>
+    private DealAttributionView? Attribute(string? model, ProgramSettings program)
+    {
+        var s = State;
+        if (s.Amount is not { } amount || s.Currency is not { } currency)
+        {
+            return null;
+        }
+
+        var input = new AttributionInput(
+            amount,
+            currency,
+            s.Touches,
+            s.Outcome is null ? null : s.ClosedAt,
+            s.RegistrationStatus == RegistrationStatus.Approved ? s.RegisteredBy : null);
+        var result = AttributionCalculator.Compute(model ?? program.Attribution.DefaultModel, input, program.Attribution);
+        return new DealAttributionView(Key, result.Model, result.Amount, result.Currency, result.Credits);
+    }
+
+    /// <summary>
+    /// Tells every partner with a part in this closed deal what it contributes to its KPIs (and partners
+    /// that had a part before, under another program, that they have none now).
+    /// </summary>
+    private async Task SendContributionsAsync()
+    {
+        var s = State;
+        if (s.Outcome is null || s.ClosedAt is not { } closedAt)
+        {
+            return;
+        }
+
+        var program = await programs.GetAsync();
+        var attribution = Attribute(null, program);
+        var credits = attribution?.Credits ?? [];
+        var on = DateOnly.FromDateTime(closedAt.UtcDateTime);
+        var sent = new List<string>();
+        foreach (var credit in credits)
+        {
+            var contribution = new DealContribution
+            {
+                Outcome = s.Outcome,
+                ClosedAt = closedAt,
+                Sourced = credit.Sourced,
+                Amount = attribution!.Amount,
+                Currency = attribution.Currency,
+                Credit = credit.Amount,
+                ReportingAmount = FxConversion.ToReporting(attribution.Amount, attribution.Currency, on, program),
+                ReportingCredit = FxConversion.ToReporting(credit.Amount, attribution.Currency, on, program),
+            };
+            await GrainFactory.GetGrain<IPartnerGrain>(credit.PartnerId).SetDealContribution(Key, contribution);
+            sent.Add(credit.PartnerId);
+        }
+
+        foreach (var gone in s.ContributedTo.Except(sent, StringComparer.Ordinal))
+        {
+            await GrainFactory.GetGrain<IPartnerGrain>(gone).SetDealContribution(Key, null);
+        }
+
+        s.ContributedTo = sent;
+        s.ContributionsSent = true;
+        await SaveAsync();
+    }
+
+    public async Task Rebuild()
+    {
+        await RefoldAsync(old => new DealState { Reps = old.Reps, ContributedTo = old.ContributedTo });
+        ArmExpiryTimer();
+        await SendContributionsAsync();
+        await PushChangedAsync();
     }
 
     public Task<bool> IsParticipant(string partnerId) => Task.FromResult(State.Partners.ContainsKey(partnerId));
@@ -267,30 +384,31 @@ public sealed partial class DealGrain(
     // ---- Pushes -----------------------------------------------------------------------------------
 
     /// <summary>Pushes the view now, or once at the end of the current interval if one went out just before.</summary>
-    private async Task PushChangedAsync()
+    private Task PushChangedAsync()
     {
-        var sinceLast = TimeSpan.FromMilliseconds(Environment.TickCount64 - _lastPushAt);
-        if (sinceLast >= PushInterval)
-        {
-            await PushViewAsync();
-        }
-        else
-        {
-            _pushTimer ??= this.RegisterGrainTimer(async _ =>
-            {
-                _pushTimer?.Dispose();
-                _pushTimer = null;
-                await PushViewAsync();
-            }, PushInterval - sinceLast, Timeout.InfiniteTimeSpan);
-        }
+        _throttle ??= new PushThrottle(PushInterval, PushViewAsync,
+            (callback, due) => this.RegisterGrainTimer(callback, due, Timeout.InfiniteTimeSpan));
+        return _throttle.RequestAsync();
     }
 
     private async Task PushViewAsync()
     {
-        _lastPushAt = Environment.TickCount64;
-        if (BuildView() is { } view)
+        if (await BuildViewAsync() is not { } view)
         {
-            await pushes.DealChanged(view);
+            return;
+        }
+
+        await pushes.DealChanged(view);
+        // AttributionChanged only when the credits moved, not on every chat line.
+        if (view.Attribution is { } attribution)
+        {
+            var signature = string.Join(';', attribution.Model, attribution.Amount, attribution.Currency,
+                string.Join(',', attribution.Credits.Select(c => $"{c.PartnerId}={c.Amount}/{c.Sourced}/{c.Touches.Count}")));
+            if (signature != _lastAttributionPushed)
+            {
+                _lastAttributionPushed = signature;
+                await pushes.AttributionChanged(attribution);
+            }
         }
     }
 

@@ -23,6 +23,11 @@ public sealed class DealState
     [Id(13)] public DateTimeOffset? ExpiresAt { get; set; }
     [Id(14)] public EventVersion? StageChangedAt { get; set; }
     [Id(15)] public EventVersion? AmountChangedAt { get; set; }
+    /// <summary>The registration and every deal.touch, in attribution order.</summary>
+    [Id(16)] public List<Ecosystem.Domain.Attribution.Touch> Touches { get; set; } = [];
+    /// <summary>Partners this deal last told about its part in their KPIs.</summary>
+    [Id(17)] public List<string> ContributedTo { get; set; } = [];
+    [Id(18)] public bool ContributionsSent { get; set; }
 }
 
 /// <summary>Where an event stands in time: its occurredAt, then its place in the log.</summary>

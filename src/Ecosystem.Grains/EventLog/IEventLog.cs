@@ -25,6 +25,12 @@ public interface IEventLog
     /// <summary>The events of one deal, partner, lead, account or integration after <paramref name="afterSeq"/>, in log order.</summary>
     Task<IReadOnlyList<LoggedEvent>> ReadStreamAsync(StreamKind kind, string key, long afterSeq, int limit, CancellationToken cancellationToken = default);
 
+    /// <summary>The keys of the streams of a kind (e.g. every deal id), in ordinal order, after <paramref name="afterKey"/>.</summary>
+    Task<IReadOnlyList<string>> StreamKeysAsync(StreamKind kind, string? afterKey, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>How many streams of a kind the log holds.</summary>
+    Task<long> CountStreamsAsync(StreamKind kind, CancellationToken cancellationToken = default);
+
     /// <summary>Whether the database answers (for readiness).</summary>
     Task<bool> PingAsync(CancellationToken cancellationToken = default);
 }

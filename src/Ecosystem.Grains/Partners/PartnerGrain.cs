@@ -3,6 +3,7 @@ using Ecosystem.Contracts.Partners;
 using Ecosystem.Domain.Events;
 using Ecosystem.Grains.EventLog;
 using Ecosystem.Grains.Projections;
+using Ecosystem.Grains.Push;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -13,9 +14,12 @@ public sealed class PartnerGrain(
     [PersistentState("partner", StorageNames.Default)] IPersistentState<ProjectionSnapshot<PartnerState>> snapshot,
     IEventLog log,
     [FromKeyedServices(EngineTime.Key)] TimeProvider time,
+    Pushes pushes,
     ILogger<PartnerGrain> logger)
     : ProjectionGrain<PartnerState>(snapshot, log, logger), IPartnerGrain
 {
+    private PushThrottle? _throttle;
+
     private static readonly string[] StepOrder = ["nda", "program_terms", "training", "first_deal_or_lead"];
 
     protected override StreamKind Kind => StreamKind.Partner;
@@ -68,10 +72,91 @@ public sealed class PartnerGrain(
         var created = State.Profile is null;
         State.Profile = profile;
         await SaveAsync();
+        await PushChangedAsync();
         return (BuildView()!, created);
     }
 
     public Task<PartnerView?> GetView() => Task.FromResult(BuildView());
+
+    public async Task SetDealContribution(string dealId, DealContribution? contribution)
+    {
+        var changed = contribution is null ? State.Deals.Remove(dealId) : !Equals(State.Deals.GetValueOrDefault(dealId), contribution);
+        if (contribution is not null)
+        {
+            State.Deals[dealId] = contribution;
+        }
+
+        if (changed)
+        {
+            // Not in this partner's event stream, so saved at once rather than at the next checkpoint.
+            await SaveAsync();
+            await PushChangedAsync();
+        }
+    }
+
+    /// <summary>
+    /// Revenue figures count won deals, in the reporting currency at the rate of the close date:
+    /// sourced = the amounts of won deals this partner sourced; influenced = the amounts of won deals it
+    /// took part in without sourcing; attributed = its credits on won deals (default model). Won and lost
+    /// count closed deals it took part in. A won deal with no rate in force is listed under unconverted.
+    /// </summary>
+    private PartnerKpis Kpis(DateTimeOffset now)
+    {
+        decimal sourced = 0, influenced = 0, attributed = 0;
+        int won = 0, lost = 0;
+        var unconverted = new List<UnconvertedDeal>();
+        foreach (var (dealId, d) in State.Deals.OrderBy(d => d.Key, StringComparer.Ordinal))
+        {
+            if (d.Outcome != "won")
+            {
+                lost++;
+                continue;
+            }
+
+            won++;
+            if (d.ReportingAmount is not { } amount || d.ReportingCredit is not { } credit)
+            {
+                unconverted.Add(new UnconvertedDeal(dealId, d.Amount, d.Currency, d.ClosedAt));
+                continue;
+            }
+
+            if (d.Sourced)
+            {
+                sourced += amount;
+            }
+            else
+            {
+                influenced += amount;
+            }
+
+            attributed += credit;
+        }
+
+        return new PartnerKpis
+        {
+            SourcedRevenue = sourced,
+            InfluencedRevenue = influenced,
+            AttributedRevenue = attributed,
+            WonDeals = won,
+            LostDeals = lost,
+            Certifications = State.Certifications.Count(c => c.Value is null || c.Value > now),
+            Unconverted = unconverted,
+        };
+    }
+
+    protected override Task AfterAppliedAsync(IReadOnlyList<LoggedEvent> applied) => PushChangedAsync();
+
+    private Task PushChangedAsync()
+    {
+        _throttle ??= new PushThrottle(TimeSpan.FromMilliseconds(100), async () =>
+        {
+            if (BuildView() is { } view)
+            {
+                await pushes.PartnerChanged(view);
+            }
+        }, (callback, due) => this.RegisterGrainTimer(callback, due, Timeout.InfiniteTimeSpan));
+        return _throttle.RequestAsync();
+    }
 
     private PartnerView? BuildView()
     {
@@ -105,7 +190,7 @@ public sealed class PartnerGrain(
             PayoutCurrency = p.PayoutCurrency,
             LifecycleStage = stage,
             Onboarding = new OnboardingView { Steps = steps, ActivatedAt = activatedAt, ActivationDays = activationDays },
-            Kpis = new PartnerKpis { Certifications = s.Certifications.Count(c => c.Value is null || c.Value > now) },
+            Kpis = Kpis(now),
             LastActivityAt = s.LastActivityAt,
             EventCount = s.EventCount,
         };

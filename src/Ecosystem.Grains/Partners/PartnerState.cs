@@ -13,4 +13,6 @@ public sealed class PartnerState
     /// <summary>Certification → expiry (null: does not expire).</summary>
     [Id(4)] public Dictionary<string, DateTimeOffset?> Certifications { get; set; } = new(StringComparer.Ordinal);
     [Id(5)] public Dictionary<string, DateTimeOffset> CertificationEarnedAt { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>Closed deal → its part in this partner's KPIs (set by the deal; see <c>IPartnerGrain.SetDealContribution</c>).</summary>
+    [Id(6)] public Dictionary<string, DealContribution> Deals { get; set; } = new(StringComparer.Ordinal);
 }

@@ -132,6 +132,19 @@ public abstract class ProjectionGrain<TState> : Grain, IEventStreamGrain where T
         _unsaved = 0;
     }
 
+    /// <summary>
+    /// Forgets the folded state and folds the whole stream again from the log (replay). <paramref name="carry"/>
+    /// keeps what the log does not hold (master data, bookkeeping) from the old state.
+    /// </summary>
+    protected async Task RefoldAsync(Func<TState, TState> carry)
+    {
+        var old = _snapshot.State.State;
+        _snapshot.State = new ProjectionSnapshot<TState> { State = carry(old) };
+        await CatchUpAsync(CancellationToken.None);
+        await _snapshot.WriteStateAsync();
+        _unsaved = 0;
+    }
+
     /// <summary>Saves state that changed outside the event stream (master data), together with the cursor.</summary>
     protected Task SaveAsync() => CheckpointAsync(CancellationToken.None);
 

@@ -23,6 +23,10 @@ public sealed partial class Pushes(IGrainFactory grains, ILogger<Pushes> logger)
 
     public Task PresenceChanged(PresenceView presence) => SendAsync(o => o.PresenceChanged(presence));
 
+    public Task AttributionChanged(DealAttributionView attribution) => SendAsync(o => o.AttributionChanged(attribution));
+
+    public Task PartnerChanged(Contracts.Partners.PartnerView partner) => SendAsync(o => o.PartnerChanged(partner));
+
     /// <summary>Forget the cached node list (a node just registered and must not miss the next push).</summary>
     public void Invalidate() => _fresh = false;
 

@@ -1,3 +1,4 @@
+using Ecosystem.Contracts.Replay;
 using Ecosystem.Host.Auth;
 using Orleans.Runtime;
 
@@ -9,8 +10,20 @@ public static class AdminApi
     {
         var api = app.MapGroup("/api/admin").RequireAuthorization(Policies.Admin).WithTags("Operations");
         api.MapGet("/cluster", Cluster).WithSummary("The silos of the cluster as this node's membership sees them.");
+        api.MapPost("/replay", StartReplay)
+            .WithSummary("Recompute every deal's attribution and every partner's KPIs from the event log under the current program (202; idempotent while running).");
+        api.MapGet("/replay", ReplayStatus).WithSummary("Progress of the current or last replay.");
         return app;
     }
+
+    private static async Task<IResult> StartReplay(IGrainFactory grains)
+    {
+        var status = await grains.GetGrain<IReplayGrain>(IReplayGrain.Key).Start();
+        return TypedResults.Accepted("/api/admin/replay", status);
+    }
+
+    private static async Task<IResult> ReplayStatus(IGrainFactory grains) =>
+        TypedResults.Ok(await grains.GetGrain<IReplayGrain>(IReplayGrain.Key).Status());
 
     public sealed record SiloView(string Address, string Status);
 

@@ -10,6 +10,8 @@ public static class DealsApi
     {
         var api = app.MapGroup("/api").RequireAuthorization().WithTags("Deals and leads");
         api.MapGet("/deals/{dealId}", GetDeal).WithSummary("The deal view with its timeline. A partner key sees deals it registered or touched.");
+        api.MapGet("/deals/{dealId}/attribution", GetAttribution)
+            .WithSummary("Credits under a model (default: the program's), each with the touches that earned it.");
         api.MapGet("/leads/{leadId}", GetLead).WithSummary("The lead with its history. A partner key sees leads offered to it.");
         return app;
     }
@@ -25,6 +27,31 @@ public static class DealsApi
 
         var view = await deal.GetView();
         return view is null ? Problems.NotFound($"Deal '{dealId}'") : TypedResults.Ok(view);
+    }
+
+    private static async Task<IResult> GetAttribution(string dealId, string? model, HttpContext http, IGrainFactory grains)
+    {
+        if (model is not null && !Domain.Program.AttributionModels.All.Contains(model))
+        {
+            return Problems.Invalid("model", $"must be one of {string.Join(", ", Domain.Program.AttributionModels.All)}");
+        }
+
+        var who = http.User.ToPrincipal();
+        var deal = grains.GetGrain<IDealGrain>(dealId);
+        if (who.IsPartner && !await deal.IsParticipant(who.PartnerId!))
+        {
+            return Problems.NotFound($"Deal '{dealId}'");
+        }
+
+        if (await deal.GetView() is null)
+        {
+            return Problems.NotFound($"Deal '{dealId}'");
+        }
+
+        var attribution = await deal.GetAttribution(model);
+        return attribution is null
+            ? Problems.Conflict($"Deal '{dealId}' has no amount yet, so there is nothing to attribute.")
+            : TypedResults.Ok(attribution);
     }
 
     private static async Task<IResult> GetLead(string leadId, HttpContext http, IGrainFactory grains)

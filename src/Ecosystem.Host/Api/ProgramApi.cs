@@ -26,7 +26,7 @@ public static class ProgramApi
     private static async Task<IResult> Get(IGrainFactory grains) =>
         TypedResults.Ok(await grains.GetGrain<IProgramGrain>(IProgramGrain.Key).Get());
 
-    private static async Task<IResult> Put(HttpRequest request, IGrainFactory grains, CancellationToken ct)
+    private static async Task<IResult> Put(HttpRequest request, IGrainFactory grains, Grains.Program.ProgramCache cache, CancellationToken ct)
     {
         ProgramSettings? settings;
         try
@@ -50,6 +50,7 @@ public static class ProgramApi
         }
 
         await grains.GetGrain<IProgramGrain>(IProgramGrain.Key).Set(settings);
+        cache.Set(settings);
         return TypedResults.Ok(settings);
     }
 }

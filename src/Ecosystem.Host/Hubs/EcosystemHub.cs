@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Ecosystem.Contracts.Deals;
+using Ecosystem.Contracts.Partners;
 using Ecosystem.Contracts.Push;
 using Ecosystem.Host.Auth;
 using Ecosystem.Host.Intake;
@@ -16,6 +17,10 @@ public interface IEcosystemClient
     Task DealMessage(DealMessageView message);
 
     Task PresenceChanged(PresenceView presence);
+
+    Task AttributionChanged(DealAttributionView attribution);
+
+    Task PartnerChanged(PartnerView partner);
 }
 
 /// <summary>
@@ -29,6 +34,8 @@ public sealed class EcosystemHub(IGrainFactory grains, EventIntake intake, DealR
 
     public static string DealGroup(string dealId) => "deal:" + dealId;
 
+    public static string PartnerGroup(string partnerId) => "partner:" + partnerId;
+
     public async Task<DealView> JoinDeal(string dealId)
     {
         var who = Context.User!.ToPrincipal();
@@ -40,6 +47,22 @@ public sealed class EcosystemHub(IGrainFactory grains, EventIntake intake, DealR
         await deal.Join(rooms.NodeId, member);
         return view;
     }
+
+    /// <summary>Watch a partner: its view now, then <c>PartnerChanged</c> on every change. A partner key watches only itself.</summary>
+    public async Task<PartnerView> WatchPartner(string partnerId)
+    {
+        var who = Context.User!.ToPrincipal();
+        if (who.IsPartner && who.PartnerId != partnerId)
+        {
+            throw new HubException("A partner key watches only its own partner.");
+        }
+
+        var view = await grains.GetGrain<IPartnerGrain>(partnerId).GetView() ?? throw new HubException($"Partner '{partnerId}' does not exist.");
+        await Groups.AddToGroupAsync(Context.ConnectionId, PartnerGroup(partnerId));
+        return view;
+    }
+
+    public Task UnwatchPartner(string partnerId) => Groups.RemoveFromGroupAsync(Context.ConnectionId, PartnerGroup(partnerId));
 
     public async Task LeaveDeal(string dealId)
     {

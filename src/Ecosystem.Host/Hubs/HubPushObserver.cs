@@ -12,6 +12,12 @@ public sealed class HubPushObserver(IHubContext<EcosystemHub, IEcosystemClient> 
     public Task DealMessage(DealMessageView message) => hub.Clients.Group(EcosystemHub.DealGroup(message.DealId)).DealMessage(message);
 
     public Task PresenceChanged(PresenceView presence) => hub.Clients.Group(EcosystemHub.DealGroup(presence.DealId)).PresenceChanged(presence);
+
+    public Task AttributionChanged(DealAttributionView attribution) =>
+        hub.Clients.Group(EcosystemHub.DealGroup(attribution.DealId)).AttributionChanged(attribution);
+
+    public Task PartnerChanged(Contracts.Partners.PartnerView partner) =>
+        hub.Clients.Group(EcosystemHub.PartnerGroup(partner.PartnerId)).PartnerChanged(partner);
 }
 
 /// <summary>

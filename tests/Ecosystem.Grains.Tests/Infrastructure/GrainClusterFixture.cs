@@ -61,6 +61,7 @@ public sealed class GrainClusterFixture : IAsyncLifetime
             silo.Services.UseTimeProviderForBackgroundAreas(TimeProvider.System);
             // What the host registers for the grains beside the log (EcosystemHostingExtensions.AddEcosystem).
             silo.Services.AddSingleton<Pushes>();
+            silo.Services.AddSingleton<Ecosystem.Grains.Program.ProgramCache>();
             silo.Services.AddSingleton(Options.Create(new EcosystemOptions()));
             silo.Services.AddSingleton<IEventStore>(_ => new SqliteEventStore(database.LogConnectionString));
             silo.Services.AddSingleton<GroupCommitEventLog>();

@@ -54,6 +54,12 @@ public sealed partial class GroupCommitEventLog : IEventLog, IAsyncDisposable
 
     public Task<bool> PingAsync(CancellationToken cancellationToken = default) => _store.PingAsync(cancellationToken);
 
+    public Task<IReadOnlyList<string>> StreamKeysAsync(StreamKind kind, string? afterKey, int limit, CancellationToken cancellationToken = default) =>
+        _store.StreamKeysAsync(kind, afterKey, limit, cancellationToken);
+
+    public Task<long> CountStreamsAsync(StreamKind kind, CancellationToken cancellationToken = default) =>
+        _store.CountStreamsAsync(kind, cancellationToken);
+
     private async Task RunAsync()
     {
         var group = new List<Work>();

@@ -14,6 +14,10 @@ public interface IEventStore : IAsyncDisposable
 
     Task<IReadOnlyList<LoggedEvent>> ReadStreamAsync(StreamKind kind, string key, long afterSeq, int limit, CancellationToken cancellationToken);
 
+    Task<IReadOnlyList<string>> StreamKeysAsync(StreamKind kind, string? afterKey, int limit, CancellationToken cancellationToken);
+
+    Task<long> CountStreamsAsync(StreamKind kind, CancellationToken cancellationToken);
+
     Task<bool> PingAsync(CancellationToken cancellationToken);
 }
 

@@ -104,6 +104,30 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventStor
         return list;
     }
 
+    public async Task<IReadOnlyList<string>> StreamKeysAsync(StreamKind kind, string? afterKey, int limit, CancellationToken cancellationToken)
+    {
+        var column = EventRows.Column(kind);
+        // COLLATE "C": byte order whatever the database locale, so paging by "after the last key" is stable.
+        await using var cmd = dataSource.CreateCommand(
+            $"SELECT DISTINCT {column} COLLATE \"C\" AS k FROM eco_events WHERE {column} IS NOT NULL AND {column} COLLATE \"C\" > @after ORDER BY k LIMIT @limit");
+        cmd.Parameters.AddWithValue("after", afterKey ?? "");
+        cmd.Parameters.AddWithValue("limit", limit);
+        var keys = new List<string>();
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            keys.Add(reader.GetString(0));
+        }
+
+        return keys;
+    }
+
+    public async Task<long> CountStreamsAsync(StreamKind kind, CancellationToken cancellationToken)
+    {
+        await using var cmd = dataSource.CreateCommand($"SELECT count(DISTINCT {EventRows.Column(kind)}) FROM eco_events");
+        return (long)(await cmd.ExecuteScalarAsync(cancellationToken))!;
+    }
+
     public async Task<bool> PingAsync(CancellationToken cancellationToken)
     {
         await using var cmd = dataSource.CreateCommand("SELECT 1");

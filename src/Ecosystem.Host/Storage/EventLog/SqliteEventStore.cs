@@ -100,6 +100,35 @@ public sealed class SqliteEventStore(string connectionString) : IEventStore
         return list;
     }
 
+    public async Task<IReadOnlyList<string>> StreamKeysAsync(StreamKind kind, string? afterKey, int limit, CancellationToken cancellationToken)
+    {
+        var column = EventRows.Column(kind);
+        await using var conn = new SqliteConnection(connectionString);
+        await conn.OpenAsync(cancellationToken);
+        await using var cmd = conn.CreateCommand();
+        // Paging follows SQLite's BINARY collation (byte order) in both the filter and the sort.
+        cmd.CommandText = $"SELECT DISTINCT {column} FROM eco_events WHERE {column} IS NOT NULL AND {column} > $after ORDER BY {column} LIMIT $limit";
+        cmd.Parameters.AddWithValue("$after", afterKey ?? "");
+        cmd.Parameters.AddWithValue("$limit", limit);
+        var keys = new List<string>();
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            keys.Add(reader.GetString(0));
+        }
+
+        return keys;
+    }
+
+    public async Task<long> CountStreamsAsync(StreamKind kind, CancellationToken cancellationToken)
+    {
+        await using var conn = new SqliteConnection(connectionString);
+        await conn.OpenAsync(cancellationToken);
+        await using var cmd = conn.CreateCommand();
+        cmd.CommandText = $"SELECT count(DISTINCT {EventRows.Column(kind)}) FROM eco_events";
+        return (long)(await cmd.ExecuteScalarAsync(cancellationToken))!;
+    }
+
     public async Task<bool> PingAsync(CancellationToken cancellationToken)
     {
         await using var conn = new SqliteConnection(connectionString);
