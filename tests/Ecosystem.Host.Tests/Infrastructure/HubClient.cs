@@ -16,7 +16,7 @@ public sealed class HubClient : IAsyncDisposable
 {
     public static readonly TimeSpan PushTimeout = TimeSpan.FromSeconds(10);
 
-    private static readonly string[] Methods = ["DealChanged", "DealMessage", "PresenceChanged", "AttributionChanged"];
+    private static readonly string[] Methods = ["DealChanged", "DealMessage", "PresenceChanged", "AttributionChanged", "PartnerChanged"];
 
     private readonly object _gate = new();
     private readonly List<(string Method, JsonElement Payload)> _received = [];
@@ -67,6 +67,8 @@ public sealed class HubClient : IAsyncDisposable
     }
 
     public Task<JsonElement> JoinDealAsync(string dealId) => WithHostLogAsync(() => Connection.InvokeAsync<JsonElement>("JoinDeal", dealId));
+
+    public Task<JsonElement> WatchPartnerAsync(string partnerId) => WithHostLogAsync(() => Connection.InvokeAsync<JsonElement>("WatchPartner", partnerId));
 
     public Task LeaveDealAsync(string dealId) => WithHostLogAsync(async () =>
     {
