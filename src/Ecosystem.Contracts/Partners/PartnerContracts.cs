@@ -17,7 +17,28 @@ public interface IPartnerGrain : IEventStreamGrain
     /// (null removes it). Sent by the deal at close, on its reactivation and on replay; idempotent.
     /// </summary>
     Task SetDealContribution(string dealId, DealContribution? contribution);
+
+    /// <summary>
+    /// Where a lead stands with this partner (offered, accepted, declined, expired, converted), from the
+    /// lead, which decides offers. Keyed by lead, so a repeat changes nothing.
+    /// </summary>
+    Task SetLeadOutcome(string leadId, PartnerLeadRecord record);
+
+    /// <summary>A customer of this partner (an account it registered) churned.</summary>
+    Task MarkCustomerChurned(string accountId);
+
+    /// <summary>One of this partner's API keys was used for the first time (onboarding: API activated).</summary>
+    Task MarkApiKeyUsed(DateTimeOffset at);
+
+    /// <summary>Re-evaluates what changes with time alone (engagement, stage, tier grace, certifications) and pushes any change.</summary>
+    Task Evaluate();
 }
+
+[GenerateSerializer, Immutable, Alias("eco.PartnerLeadRecord")]
+public sealed record PartnerLeadRecord(
+    [property: Id(0)] string Outcome,
+    [property: Id(1)] DateTimeOffset OfferedAt,
+    [property: Id(2)] DateTimeOffset? AnsweredAt);
 
 /// <summary>One closed deal's part in a partner's KPIs, in the deal's currency and in the reporting currency.</summary>
 [GenerateSerializer, Immutable, Alias("eco.DealContribution")]
@@ -26,6 +47,7 @@ public sealed record DealContribution
     [Id(0)] public required string Outcome { get; init; }
     [Id(1)] public required DateTimeOffset ClosedAt { get; init; }
     [Id(2)] public bool Sourced { get; init; }
+    [Id(8)] public string? AccountId { get; init; }
     [Id(3)] public decimal Amount { get; init; }
     [Id(4)] public required string Currency { get; init; }
     /// <summary>The partner's credit under the program's default model.</summary>
@@ -70,6 +92,32 @@ public sealed record PartnerView
     [Id(12)] public PartnerKpis Kpis { get; init; } = new();
     [Id(13)] public DateTimeOffset? LastActivityAt { get; init; }
     [Id(14)] public long EventCount { get; init; }
+    /// <summary>The next tier up and what is still missing for it (empty at the top).</summary>
+    [Id(15)] public TierProgressView? TierProgress { get; init; }
+    [Id(16)] public AtRiskView AtRisk { get; init; } = new(false, null);
+}
+
+[GenerateSerializer, Immutable, Alias("eco.TierProgressView")]
+public sealed record TierProgressView(
+    [property: Id(0)] string? NextTier,
+    [property: Id(1)] IReadOnlyList<string> Missing,
+    [property: Id(2)] IReadOnlyList<string> MissingToKeep,
+    [property: Id(3)] DateTimeOffset? BelowSince);
+
+[GenerateSerializer, Immutable, Alias("eco.AtRiskView")]
+public sealed record AtRiskView(
+    [property: Id(0)] bool AtRisk,
+    [property: Id(1)] string? Reason);
+
+/// <summary>The partners currently at risk, for the channel team (<c>GET /api/partners?atRisk=true</c>).</summary>
+public interface IAtRiskPartnersGrain : IGrainWithStringKey
+{
+    public const string Key = "at-risk";
+
+    Task Set(string partnerId, bool atRisk);
+
+    [Orleans.Concurrency.AlwaysInterleave]
+    Task<IReadOnlyList<string>> List();
 }
 
 [GenerateSerializer, Immutable, Alias("eco.HealthView")]

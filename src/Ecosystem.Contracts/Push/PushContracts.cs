@@ -23,6 +23,9 @@ public interface IPushObserver : IGrainObserver
 
     [OneWay]
     Task PartnerChanged(Partners.PartnerView partner);
+
+    [OneWay]
+    Task LeadOffered(Leads.LeadOfferedView offer);
 }
 
 /// <summary>Where nodes register their <see cref="IPushObserver"/>. Nodes re-register periodically; silent ones are forgotten.</summary>

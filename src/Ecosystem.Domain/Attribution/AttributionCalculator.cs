@@ -24,7 +24,8 @@ namespace Ecosystem.Domain.Attribution;
 /// <item>time_decay: credits use the weights relative to the latest counted touch, 2^(-(tLast - t)/H); the
 /// factor 2^(-(T - tLast)/H) common to all touches cancels in weight/total, so the split is the same while
 /// touches long before the close do not all underflow decimal to 0. The displayed weight is the contract's
-/// 2^(-(T - t)/H) rounded to <see cref="DisplayWeightDecimals"/> places.</item>
+/// 2^(-(T - t)/H) rounded to <see cref="DisplayWeightDecimals"/> places. Powers are computed in decimal
+/// (<see cref="HalfLifeDecay"/>, <see cref="DecimalMath"/>), never in double, once per distinct instant.</item>
 /// <item>position_based: computed on the integer weights 2m/1/2m (m middle touches), which are the contract's
 /// 40%/20%÷m/40% scaled by 5m, so thirds and sevenths do not round before the split; displayed as 0.4,
 /// 0.2/m (rounded to <see cref="DisplayWeightDecimals"/> places) and 0.4; one touch 1, two touches 0.5 each.</item>
@@ -40,8 +41,6 @@ public static class AttributionCalculator
 
     /// <summary>Decimal places of <see cref="TouchCredit.Weight"/> (only non-terminating weights are affected).</summary>
     public const int DisplayWeightDecimals = 10;
-
-    private const decimal TicksPerDay = TimeSpan.TicksPerDay;
 
     public static bool IsKnownModel(string? model) => model is not null && AttributionModels.All.Contains(model);
 
@@ -70,7 +69,7 @@ public static class AttributionCalculator
 
         var digits = Currencies.MinorUnitDigits(input.Currency);
         var minorUnit = new decimal(1, 0, 0, false, (byte)digits);
-        var signedUnits = decimal.Truncate(Math.Round(input.Amount, digits, MidpointRounding.AwayFromZero) / minorUnit);
+        var signedUnits = decimal.Truncate(Currencies.Round(input.Amount, input.Currency) / minorUnit);
         var amount = signedUnits * minorUnit;
 
         var counted = Counted(input.Touches, input.ClosedAt);
@@ -175,7 +174,16 @@ public static class AttributionCalculator
             Array.Resize(ref counted, n);
         }
 
-        Array.Sort(counted, TouchOrder);
+        // The log appends in acceptance order, so the touches usually arrive sorted already.
+        for (var i = 1; i < n; i++)
+        {
+            if (TouchOrder(counted[i - 1], counted[i]) > 0)
+            {
+                Array.Sort(counted, TouchOrder);
+                break;
+            }
+        }
+
         return counted;
     }
 
@@ -285,16 +293,14 @@ public static class AttributionCalculator
         }
 
         var n = counted.Length;
-        var halfLifeTicks = halfLifeDays * TicksPerDay;
+        var decay = HalfLifeDecay.FromDays(halfLifeDays);
         var latest = counted[n - 1].At.UtcTicks;
 
         // The contract's T is the close when there is one; it is at or after every counted touch.
-        var closeFactor = closedAt is { } close && close.UtcTicks > latest
-            ? DecimalMath.Pow2(-(close.UtcTicks - latest) / halfLifeTicks)
-            : 1m;
+        var closeFactor = closedAt is { } close && close.UtcTicks > latest ? decay.Factor(close.UtcTicks - latest) : 1m;
 
         // Touches are sorted, so equal instants are adjacent: one power per distinct instant.
-        long previousTicks = long.MinValue;
+        var previousTicks = long.MinValue;
         var previousWeight = 0m;
         var previousDisplay = 0m;
         for (var i = n - 1; i >= 0; i--)
@@ -303,8 +309,8 @@ public static class AttributionCalculator
             if (ticks != previousTicks)
             {
                 previousTicks = ticks;
-                previousWeight = ticks == latest ? 1m : DecimalMath.Pow2(-(latest - ticks) / halfLifeTicks);
-                previousDisplay = Math.Round(closeFactor * previousWeight, DisplayWeightDecimals, MidpointRounding.AwayFromZero);
+                previousWeight = decay.Factor(latest - ticks);
+                previousDisplay = Math.Round(closeFactor == 1m ? previousWeight : closeFactor * previousWeight, DisplayWeightDecimals, MidpointRounding.AwayFromZero);
             }
 
             weights[i] = previousWeight;

@@ -4,15 +4,28 @@ namespace Ecosystem.Domain.Attribution;
 /// Powers of two in <see cref="decimal"/>, without <see cref="double"/>, so that time-decay attribution is
 /// exact to the last few of decimal's 28 digits and identical on every machine.
 /// </summary>
+/// <remarks>
+/// Range reduction: 2^-e = 2^-n · 2^(-J/2^18) · e^(-g·ln 2) with n = ⌊e⌋, J = ⌊2^18·frac(e)⌋ and g &lt; 2^-18.
+/// 2^(-J/2^18) is the product of two tables, one for the top six bits of J and one for the other twelve, and
+/// the series for e^-y runs on y &lt; 2.7e-6, where four terms leave an error under 1e-30.
+/// </remarks>
 public static class DecimalMath
 {
     /// <summary>ln 2 = 0.69314718055994530941723212145817656807..., to decimal's 28 places.</summary>
     public const decimal Ln2 = 0.6931471805599453094172321215m;
 
     // 2^-95 is below half of decimal's smallest step (1e-28), so everything from there on is 0.
-    private const int ZeroFrom = 95;
-    private const int FractionSteps = 64;
-    private const int SeriesTerms = 11;
+    internal const int ZeroFrom = 95;
+    internal const int FractionBits = 18;
+    internal const int FractionSteps = 1 << FractionBits;
+
+    private const int LevelBits = 6;
+    private const int LowBits = 2 * LevelBits;
+    private const int LowMask = (1 << LowBits) - 1;
+    private const int SeriesTerms = 4;
+
+    /// <summary>2^-18, exactly.</summary>
+    private const decimal FractionStep = 0.000003814697265625m;
 
     // 2^-n, n = 0..94: exact up to n = 28 (2^-n has n decimals), decimal's nearest after.
     private static readonly decimal[] NegativeIntegerPowers = BuildIntegerPowers();
@@ -20,18 +33,15 @@ public static class DecimalMath
     // 1/k!, k = 0..SeriesTerms, for the Taylor series of e^-y.
     private static readonly decimal[] InverseFactorials = BuildInverseFactorials(SeriesTerms);
 
-    // 2^(-j/64), j = 0..63.
-    private static readonly decimal[] NegativeFractionPowers = BuildFractionPowers();
+    // 2^(-j/64), j = 0..63, and 2^(-k/2^18), k = 0..4095 (the product of two 64-entry levels, one rounding).
+    private static readonly decimal[] HighPowers = BuildLevel(1);
+    private static readonly decimal[] LowPowers = BuildLowPowers();
 
     /// <summary>
     /// 2^<paramref name="exponent"/> for a non-positive exponent. Accurate to at least 26 significant digits
-    /// while the result is at least 1e-2 and to within a few units of 1e-28 (decimal's smallest step) below
-    /// that, which is at least 20 significant digits for results down to 1e-8.
+    /// while the result is at least 1e-2, and to within a few units of 1e-28 (decimal's smallest step) below
+    /// that: at least 20 significant digits for results down to 1e-8.
     /// </summary>
-    /// <remarks>
-    /// Range reduction: 2^-e = 2^-n · 2^(-j/64) · e^(-g·ln 2) with n = ⌊e⌋, j = ⌊64·frac(e)⌋, g &lt; 1/64, so
-    /// the series runs on an argument below 0.011 and eleven terms leave an error under 1e-29.
-    /// </remarks>
     public static decimal Pow2(decimal exponent)
     {
         if (exponent > 0)
@@ -50,15 +60,34 @@ public static class DecimalMath
             return 0m;
         }
 
-        var n = (int)decimal.Floor(e);
+        var n = (int)e;
         var f = e - n;
-        var j = (int)decimal.Floor(f * FractionSteps);
-        var g = f - (j / (decimal)FractionSteps);
-        var fraction = g == 0 ? NegativeFractionPowers[j] : NegativeFractionPowers[j] * ExpNegativeSmall(g * Ln2);
-        return n == 0 ? fraction : NegativeIntegerPowers[n] * fraction;
+
+        // f·2^18 may round up to the next whole number; g is then a hair below 0, which the series takes.
+        var j = Math.Min((int)(f * FractionSteps), FractionSteps - 1);
+        var g = f - (j * FractionStep);
+        return Reduced(n, j, g * Ln2);
     }
 
-    /// <summary>e^-y for 0 ≤ y &lt; 0.011 by Horner's rule on the Taylor series.</summary>
+    /// <summary>2^-(n + j/2^18) · e^-y, for n &lt; 95, 0 ≤ j &lt; 2^18 and |y| &lt; 2.7e-6.</summary>
+    internal static decimal Reduced(int n, int j, decimal y)
+    {
+        var r = HighPowers[j >> LowBits];
+        var k = j & LowMask;
+        if (k != 0)
+        {
+            r *= LowPowers[k];
+        }
+
+        if (y != 0)
+        {
+            r *= ExpNegativeSmall(y);
+        }
+
+        return n == 0 ? r : r * NegativeIntegerPowers[n];
+    }
+
+    /// <summary>e^-y for |y| &lt; 2.7e-6 by Horner's rule on the Taylor series.</summary>
     private static decimal ExpNegativeSmall(decimal y)
     {
         var minusY = -y;
@@ -95,16 +124,36 @@ public static class DecimalMath
         return inverse;
     }
 
-    private static decimal[] BuildFractionPowers()
+    private static decimal[] BuildLowPowers()
     {
-        // 2^(-j/64) = (e^(-(j/64)·ln 2 / 16))^16: the series on an argument below 0.043, then four squarings.
-        const int squarings = 4;
-        var powers = new decimal[FractionSteps];
-        for (var j = 0; j < FractionSteps; j++)
+        var middle = BuildLevel(2);
+        var low = BuildLevel(3);
+        var powers = new decimal[1 << LowBits];
+        for (var k = 0; k < powers.Length; k++)
         {
-            var y = j * Ln2 / (FractionSteps * (1 << squarings));
+            powers[k] = middle[k >> LevelBits] * low[k & ((1 << LevelBits) - 1)];
+        }
+
+        return powers;
+    }
+
+    private static decimal[] BuildLevel(int level)
+    {
+        // 2^(-j/64^level) = (e^(-(j/64^level)·ln 2 / 16))^16: thirty series terms on an argument below 0.043,
+        // then four squarings. Run once per process.
+        const int squarings = 4;
+        decimal divisor = 1 << squarings;
+        for (var l = 0; l < level; l++)
+        {
+            divisor *= 1 << LevelBits;
+        }
+
+        var powers = new decimal[1 << LevelBits];
+        for (var j = 0; j < powers.Length; j++)
+        {
+            var y = j * Ln2 / divisor;
             decimal term = 1m, sum = 1m;
-            for (var k = 1; k <= 30; k++)
+            for (var k = 1; k <= 30 && term != 0; k++)
             {
                 term = -term * y / k;
                 sum += term;

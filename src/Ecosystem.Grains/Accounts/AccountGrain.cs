@@ -15,6 +15,7 @@ public sealed class AccountState
 {
     /// <summary>Every registration of this account, in the order they arrived.</summary>
     [Id(0)] public List<AccountRegistration> Registrations { get; set; } = [];
+    [Id(1)] public DateTimeOffset? ChurnedAt { get; set; }
 }
 
 /// <summary>
@@ -34,10 +35,28 @@ public sealed class AccountGrain(
     protected override void When(LoggedEvent logged)
     {
         var e = logged.Event;
+        if (e.Type == EventTypes.AccountChurned)
+        {
+            State.ChurnedAt ??= e.OccurredAt;
+            return;
+        }
+
         if (e.Type == EventTypes.DealRegistered && logged.Registration is { } decision
             && State.Registrations.TrueForAll(r => r.DealId != e.DealId))
         {
             State.Registrations.Add(new AccountRegistration(e.DealId!, e.PartnerId!, e.OccurredAt, decision.ExpiresAt, decision.Status));
+        }
+    }
+
+    /// <summary>A churned account counts against the health of every partner that registered it.</summary>
+    protected override async Task AfterAppliedAsync(IReadOnlyList<LoggedEvent> applied)
+    {
+        if (applied.Any(e => e.Event.Type == EventTypes.AccountChurned))
+        {
+            foreach (var partner in State.Registrations.Select(r => r.PartnerId).Distinct(StringComparer.Ordinal))
+            {
+                await GrainFactory.GetGrain<Contracts.Partners.IPartnerGrain>(partner).MarkCustomerChurned(Key);
+            }
         }
     }
 

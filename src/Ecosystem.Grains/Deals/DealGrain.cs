@@ -351,6 +351,7 @@ public sealed partial class DealGrain(
                 Outcome = s.Outcome,
                 ClosedAt = closedAt,
                 Sourced = credit.Sourced,
+                AccountId = s.AccountId,
                 Amount = attribution!.Amount,
                 Currency = attribution.Currency,
                 Credit = credit.Amount,

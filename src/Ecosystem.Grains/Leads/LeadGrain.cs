@@ -1,20 +1,56 @@
+using Ecosystem.Contracts.Deals;
 using Ecosystem.Contracts.Events;
 using Ecosystem.Contracts.Leads;
+using Ecosystem.Contracts.Partners;
 using Ecosystem.Domain.Events;
 using Ecosystem.Grains.EventLog;
+using Ecosystem.Grains.Program;
 using Ecosystem.Grains.Projections;
+using Ecosystem.Grains.Push;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Ecosystem.Grains.Leads;
 
-/// <summary>One lead and what happened to it. Routing and offers build on this grain.</summary>
-public sealed class LeadGrain(
+/// <summary>
+/// One lead. Client events (submitted, accepted, declined, converted) come from the log; the routing
+/// decisions (offers, expiries) are the grain's own and are saved the moment they are taken, before
+/// anyone is told. Not reentrant: one decision at a time.
+/// </summary>
+public sealed partial class LeadGrain(
     [PersistentState("lead", StorageNames.Default)] IPersistentState<ProjectionSnapshot<LeadState>> snapshot,
     IEventLog log,
+    Pushes pushes,
+    ProgramCache programs,
+    [FromKeyedServices(EngineTime.Key)] TimeProvider time,
     ILogger<LeadGrain> logger)
-    : ProjectionGrain<LeadState>(snapshot, log, logger), ILeadGrain
+    : ProjectionGrain<LeadState>(snapshot, log, logger), ILeadGrain, IRemindable
 {
+    private const string OfferReminder = "offer-expiry";
+    private static readonly TimeSpan ReminderPeriod = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan MaxTimerWait = TimeSpan.FromDays(1);
+    private readonly IEventLog _log = log;
+    private ITimer? _offerTimer;
+
     protected override StreamKind Kind => StreamKind.Lead;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        await base.OnActivateAsync(cancellationToken);
+        if (State.Status == LeadStatus.New && State.Submitted)
+        {
+            // Submitted (or declined) while the last activation could not route it: route it now.
+            await RouteNextAsync();
+        }
+
+        ArmOfferTimer();
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _offerTimer?.Dispose();
+        return base.OnDeactivateAsync(reason, cancellationToken);
+    }
 
     protected override void When(LoggedEvent logged)
     {
@@ -24,24 +60,221 @@ public sealed class LeadGrain(
         {
             case EventTypes.LeadSubmitted when !s.Submitted:
                 s.Submitted = true;
+                s.SubmittedAt = e.OccurredAt;
                 s.AccountId = e.AccountId;
                 s.Region = e.Region;
                 s.Industry = e.Industry;
                 s.Source = e.Source;
                 s.SourcePartnerId = e.SourcePartnerId;
                 break;
-            case EventTypes.LeadAccepted:
-                s.AcceptedBy ??= e.PartnerId;
-                s.History.Add(new LeadHistoryEntry(e.PartnerId!, "accepted", e.OccurredAt, null, []));
+            // An answer seen before (a replayed copy) changes nothing; the first sighting records its id and falls through.
+            case EventTypes.LeadAccepted or EventTypes.LeadDeclined when !s.AnswerIds.Add(e.Id):
                 break;
-            case EventTypes.LeadDeclined:
-                s.History.Add(new LeadHistoryEntry(e.PartnerId!, "declined", e.OccurredAt, null, e.Reason is null ? [] : [e.Reason]));
+            case EventTypes.LeadAccepted when s.Status == LeadStatus.Offered && s.OfferedTo == e.PartnerId:
+                s.Status = LeadStatus.Accepted;
+                s.AcceptedBy = e.PartnerId;
+                s.History.Add(new LeadHistoryEntry(e.PartnerId!, "accepted", logged.AcceptedAt, null, e.Reason is null ? [] : [e.Reason]));
+                ClearOffer();
                 break;
-            case EventTypes.LeadConverted:
-                s.DealId ??= e.DealId;
+            case EventTypes.LeadDeclined when s.Status == LeadStatus.Offered && s.OfferedTo == e.PartnerId:
+                s.Status = LeadStatus.New;
+                s.History.Add(new LeadHistoryEntry(e.PartnerId!, "declined", logged.AcceptedAt, null, e.Reason is null ? [] : [e.Reason]));
+                ClearOffer();
+                break;
+            case EventTypes.LeadConverted when s.DealId is null:
+                s.DealId = e.DealId;
+                s.Status = LeadStatus.Converted;
                 break;
         }
     }
+
+    private void ClearOffer()
+    {
+        State.OfferedTo = null;
+        State.OfferExpiresAt = null;
+    }
+
+    protected override async Task AfterAppliedAsync(IReadOnlyList<LoggedEvent> applied)
+    {
+        foreach (var logged in applied)
+        {
+            var e = logged.Event;
+            switch (e.Type)
+            {
+                case EventTypes.LeadAccepted when State.AcceptedBy == e.PartnerId:
+                    await TellPartnerAsync(e.PartnerId!, "accepted", logged.AcceptedAt);
+                    break;
+                case EventTypes.LeadDeclined when State.History.LastOrDefault(h => h.PartnerId == e.PartnerId)?.Outcome == "declined":
+                    await TellPartnerAsync(e.PartnerId!, "declined", logged.AcceptedAt);
+                    await GrainFactory.GetGrain<IRoutingIndexGrain>(RegionKey).Release(e.PartnerId!);
+                    break;
+                case EventTypes.LeadConverted when State.AcceptedBy is { } partner && State.DealId == e.DealId:
+                    await TellPartnerAsync(partner, "converted", logged.AcceptedAt);
+                    await GrainFactory.GetGrain<IRoutingIndexGrain>(RegionKey).Release(partner);
+                    await TouchConvertedDealAsync(partner, e.DealId!, logged.AcceptedAt);
+                    break;
+            }
+        }
+
+        await SaveAsync();
+        if (State.Status == LeadStatus.New && State.Submitted)
+        {
+            await RouteNextAsync();
+        }
+
+        await ScheduleOfferExpiryAsync();
+    }
+
+    private string RegionKey => (State.Region ?? "").ToLowerInvariant();
+
+    // ---- Answers --------------------------------------------------------------------------------------
+
+    public async Task<LeadAnswer> Answer(ActivityEvent answer, string rawJson)
+    {
+        var s = State;
+        if (s.AnswerIds.Contains(answer.Id))
+        {
+            return new LeadAnswer(null, true, null);
+        }
+
+        if (s.Status != LeadStatus.Offered || s.OfferedTo != answer.PartnerId)
+        {
+            var why = !s.Submitted ? $"lead '{Key}' has not been submitted"
+                : s.Status == LeadStatus.Offered ? $"lead '{Key}' is offered to another partner"
+                : $"lead '{Key}' is {s.Status}, not offered to partner '{answer.PartnerId}'";
+            return new LeadAnswer(null, false, why);
+        }
+
+        var outcome = (await _log.AppendAsync([new PendingEvent(answer, rawJson)]))[0];
+        if (outcome.Duplicate)
+        {
+            return new LeadAnswer(null, true, null);
+        }
+
+        var logged = new LoggedEvent(outcome.Seq, outcome.AcceptedAt, answer, rawJson);
+        await Apply([logged]);
+        return new LeadAnswer(logged, false, null);
+    }
+
+    // ---- Routing --------------------------------------------------------------------------------------
+
+    private async Task RouteNextAsync()
+    {
+        var s = State;
+        var program = await programs.GetAsync();
+        var now = time.GetUtcNow();
+        RoutingChoice? choice = null;
+        if (s.Offers < program.Routing.MaxOffersPerLead)
+        {
+            var offered = s.History.Where(h => h.Outcome == "offered").Select(h => h.PartnerId).Distinct(StringComparer.Ordinal).ToList();
+            choice = await GrainFactory.GetGrain<IRoutingIndexGrain>(RegionKey).Route(s.Industry, offered, now);
+        }
+
+        if (choice is null)
+        {
+            s.Status = LeadStatus.Unroutable;
+            await SaveAsync();
+            await GrainFactory.GetGrain<IUnroutableLeadsGrain>(IUnroutableLeadsGrain.Key).Add(Key, now);
+            LogUnroutable(Key, s.Offers);
+            return;
+        }
+
+        var expires = now + TimeSpan.FromSeconds(program.Routing.OfferTimeoutSeconds);
+        s.Status = LeadStatus.Offered;
+        s.Offers++;
+        s.OfferedTo = choice.PartnerId;
+        s.OfferedAt = now;
+        s.OfferExpiresAt = expires;
+        s.History.Add(new LeadHistoryEntry(choice.PartnerId, "offered", now, choice.Score, choice.Reasons));
+        await SaveAsync();
+        await ScheduleOfferExpiryAsync();
+        await TellPartnerAsync(choice.PartnerId, "offered", null);
+        await pushes.LeadOffered(new LeadOfferedView(Key, choice.PartnerId, s.AccountId, expires));
+    }
+
+    private Task TellPartnerAsync(string partnerId, string outcome, DateTimeOffset? answeredAt) =>
+        GrainFactory.GetGrain<IPartnerGrain>(partnerId)
+            .SetLeadOutcome(Key, new PartnerLeadRecord(outcome, State.History.Last(h => h.PartnerId == partnerId && h.Outcome == "offered").At, answeredAt));
+
+    /// <summary>The partner that accepted a converted lead referred the deal: a deal.touch written by the engine.</summary>
+    private async Task TouchConvertedDealAsync(string partnerId, string dealId, DateTimeOffset at)
+    {
+        var id = $"lead-{Key}-referral";
+        var raw = System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string>
+        {
+            ["id"] = id,
+            ["type"] = EventTypes.DealTouch,
+            ["occurredAt"] = at.UtcDateTime.ToString("O"),
+            ["dealId"] = dealId,
+            ["partnerId"] = partnerId,
+            ["role"] = TouchRoles.Referral,
+            ["activity"] = "lead_converted",
+        });
+        var touch = new ActivityEvent { Id = id, Type = EventTypes.DealTouch, OccurredAt = at.ToUniversalTime(), DealId = dealId, PartnerId = partnerId, Role = TouchRoles.Referral, Activity = "lead_converted" };
+        var outcome = (await _log.AppendAsync([new PendingEvent(touch, raw)]))[0];
+        if (!outcome.Duplicate)
+        {
+            var logged = new LoggedEvent(outcome.Seq, outcome.AcceptedAt, touch, raw);
+            await GrainFactory.GetGrain<IDealGrain>(dealId).Apply([logged]);
+            await GrainFactory.GetGrain<IPartnerGrain>(partnerId).Apply([logged]);
+        }
+    }
+
+    // ---- Offer expiry ---------------------------------------------------------------------------------
+
+    private async Task ScheduleOfferExpiryAsync()
+    {
+        if (State.Status == LeadStatus.Offered && State.OfferExpiresAt is { } expires)
+        {
+            var due = expires - time.GetUtcNow();
+            await this.RegisterOrUpdateReminder(OfferReminder, due < TimeSpan.Zero ? TimeSpan.Zero : due, ReminderPeriod);
+        }
+        else if (await this.GetReminder(OfferReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+
+        ArmOfferTimer();
+    }
+
+    private void ArmOfferTimer()
+    {
+        _offerTimer?.Dispose();
+        _offerTimer = null;
+        if (State.Status != LeadStatus.Offered || State.OfferExpiresAt is not { } expires)
+        {
+            return;
+        }
+
+        var due = expires - time.GetUtcNow();
+        due = due < TimeSpan.Zero ? TimeSpan.Zero : due > MaxTimerWait ? MaxTimerWait : due;
+        var self = this.AsReference<ILeadGrain>();
+        _offerTimer = time.CreateTimer(_ => _ = self.ExpireOfferIfDue(), null, due, Timeout.InfiniteTimeSpan);
+    }
+
+    public async Task ExpireOfferIfDue()
+    {
+        var s = State;
+        if (s.Status == LeadStatus.Offered && s.OfferExpiresAt is { } expires && time.GetUtcNow() >= expires)
+        {
+            var partner = s.OfferedTo!;
+            s.History.Add(new LeadHistoryEntry(partner, "expired", expires, null, [$"no answer within {(expires - s.OfferedAt!.Value).TotalSeconds:0} s"]));
+            ClearOffer();
+            s.Status = LeadStatus.New;
+            await SaveAsync();
+            LogExpired(Key, partner);
+            await TellPartnerAsync(partner, "expired", null);
+            await GrainFactory.GetGrain<IRoutingIndexGrain>(RegionKey).Release(partner);
+            await RouteNextAsync();
+        }
+
+        await ScheduleOfferExpiryAsync();
+    }
+
+    public Task ReceiveReminder(string reminderName, TickStatus status) =>
+        reminderName == OfferReminder ? ExpireOfferIfDue() : Task.CompletedTask;
+
+    // ---- View -----------------------------------------------------------------------------------------
 
     public Task<LeadView?> GetView()
     {
@@ -51,18 +284,27 @@ public sealed class LeadGrain(
             return Task.FromResult<LeadView?>(null);
         }
 
-        var status = s.DealId is not null ? "converted" : s.AcceptedBy is not null ? "accepted" : "unroutable";
         return Task.FromResult<LeadView?>(new LeadView
         {
             LeadId = Key,
-            Status = status,
+            Status = s.Status == LeadStatus.New ? LeadStatus.Unroutable : s.Status,
             AccountId = s.AccountId,
             Region = s.Region,
             Industry = s.Industry,
             Source = s.Source,
             SourcePartnerId = s.SourcePartnerId,
+            OfferedTo = s.OfferedTo,
+            OfferExpiresAt = s.OfferExpiresAt,
             DealId = s.DealId,
+            AcceptedBy = s.AcceptedBy,
+            SubmittedAt = s.SubmittedAt,
             History = [.. s.History],
         });
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Lead {LeadId} is unroutable after {Offers} offers")]
+    private partial void LogUnroutable(string leadId, int offers);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Offer of lead {LeadId} to {PartnerId} expired")]
+    private partial void LogExpired(string leadId, string partnerId);
 }

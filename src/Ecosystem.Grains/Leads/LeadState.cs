@@ -1,3 +1,5 @@
+using Ecosystem.Contracts.Leads;
+
 namespace Ecosystem.Grains.Leads;
 
 [GenerateSerializer, Alias("eco.LeadState")]
@@ -11,5 +13,14 @@ public sealed class LeadState
     [Id(5)] public string? SourcePartnerId { get; set; }
     [Id(6)] public string? DealId { get; set; }
     [Id(7)] public string? AcceptedBy { get; set; }
-    [Id(8)] public List<Ecosystem.Contracts.Leads.LeadHistoryEntry> History { get; set; } = [];
+    [Id(8)] public List<LeadHistoryEntry> History { get; set; } = [];
+    [Id(9)] public string Status { get; set; } = LeadStatus.New;
+    /// <summary>The partner holding the current offer, and until when.</summary>
+    [Id(10)] public string? OfferedTo { get; set; }
+    [Id(11)] public DateTimeOffset? OfferExpiresAt { get; set; }
+    [Id(12)] public DateTimeOffset? OfferedAt { get; set; }
+    [Id(13)] public int Offers { get; set; }
+    [Id(14)] public DateTimeOffset? SubmittedAt { get; set; }
+    /// <summary>Ids of the answers logged, so a retried answer is a duplicate rather than an error.</summary>
+    [Id(15)] public HashSet<string> AnswerIds { get; set; } = new(StringComparer.Ordinal);
 }

@@ -1,7 +1,12 @@
 using Ecosystem.Contracts.Events;
 using Ecosystem.Contracts.Partners;
 using Ecosystem.Domain.Events;
+using Ecosystem.Contracts.Leads;
+using Ecosystem.Domain.Leads;
+using Ecosystem.Domain.Partners;
+using Ecosystem.Domain.Program;
 using Ecosystem.Grains.EventLog;
+using Ecosystem.Grains.Program;
 using Ecosystem.Grains.Projections;
 using Ecosystem.Grains.Push;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,17 +15,23 @@ using Microsoft.Extensions.Logging;
 namespace Ecosystem.Grains.Partners;
 
 /// <summary>One partner: its profile (master data) and what its events say about it.</summary>
-public sealed class PartnerGrain(
+public sealed partial class PartnerGrain(
     [PersistentState("partner", StorageNames.Default)] IPersistentState<ProjectionSnapshot<PartnerState>> snapshot,
     IEventLog log,
     [FromKeyedServices(EngineTime.Key)] TimeProvider time,
     Pushes pushes,
+    ProgramCache programs,
     ILogger<PartnerGrain> logger)
-    : ProjectionGrain<PartnerState>(snapshot, log, logger), IPartnerGrain
+    : ProjectionGrain<PartnerState>(snapshot, log, logger), IPartnerGrain, IRemindable
 {
     private PushThrottle? _throttle;
 
-    private static readonly string[] StepOrder = ["nda", "program_terms", "training", "first_deal_or_lead"];
+    private const string DailyReminder = "daily-evaluation";
+    private static readonly TimeSpan EvaluateEvery = TimeSpan.FromDays(1);
+    private static readonly string[] StepOrder = ["nda", "program_terms", "training", "first_deal_or_lead", "api_key_used"];
+    private ITimer? _evaluationTimer;
+    private bool _dailyChecked;
+    private PartnerRoutingProfile? _lastRouting;
 
     protected override StreamKind Kind => StreamKind.Partner;
 
@@ -56,6 +67,14 @@ public sealed class PartnerGrain(
             case EventTypes.LeadAccepted:
                 MarkStep("first_deal_or_lead", e.OccurredAt);
                 break;
+            case EventTypes.SurveyResponded:
+                s.SurveyScores.Add(e.Score!.Value);
+                if (s.SurveyScores.Count > 50)
+                {
+                    s.SurveyScores.RemoveAt(0);
+                }
+
+                break;
         }
     }
 
@@ -70,13 +89,21 @@ public sealed class PartnerGrain(
     public async Task<(PartnerView View, bool Created)> PutProfile(PartnerProfile profile)
     {
         var created = State.Profile is null;
+        var oldRegion = State.Profile?.Region;
         State.Profile = profile;
         await SaveAsync();
-        await PushChangedAsync();
-        return (BuildView()!, created);
+        if (oldRegion is not null && !string.Equals(oldRegion, profile.Region, StringComparison.OrdinalIgnoreCase))
+        {
+            await GrainFactory.GetGrain<IRoutingIndexGrain>(oldRegion.ToLowerInvariant()).Remove(Key);
+            _lastRouting = null;
+        }
+
+        await EnsureDailyEvaluationAsync();
+        await ChangedAsync();
+        return ((await BuildViewAsync())!, created);
     }
 
-    public Task<PartnerView?> GetView() => Task.FromResult(BuildView());
+    public Task<PartnerView?> GetView() => BuildViewAsync();
 
     public async Task SetDealContribution(string dealId, DealContribution? contribution)
     {
@@ -90,7 +117,38 @@ public sealed class PartnerGrain(
         {
             // Not in this partner's event stream, so saved at once rather than at the next checkpoint.
             await SaveAsync();
-            await PushChangedAsync();
+            await ChangedAsync();
+        }
+    }
+
+    public async Task SetLeadOutcome(string leadId, PartnerLeadRecord record)
+    {
+        if (Equals(State.Leads.GetValueOrDefault(leadId), record))
+        {
+            return;
+        }
+
+        State.Leads[leadId] = record;
+        await SaveAsync();
+        await ChangedAsync();
+    }
+
+    public async Task MarkCustomerChurned(string accountId)
+    {
+        if (State.ChurnedCustomers.Add(accountId))
+        {
+            await SaveAsync();
+            await ChangedAsync();
+        }
+    }
+
+    public async Task MarkApiKeyUsed(DateTimeOffset at)
+    {
+        if (!State.Steps.ContainsKey("api_key_used"))
+        {
+            State.Steps["api_key_used"] = at;
+            await SaveAsync();
+            await ChangedAsync();
         }
     }
 
@@ -132,8 +190,29 @@ public sealed class PartnerGrain(
             attributed += credit;
         }
 
+        int offered = State.Leads.Count, acceptedLeads = 0, declined = 0, expired = 0;
+        foreach (var lead in State.Leads.Values)
+        {
+            switch (lead.Outcome)
+            {
+                case "accepted" or "converted":
+                    acceptedLeads++;
+                    break;
+                case "declined":
+                    declined++;
+                    break;
+                case "expired":
+                    expired++;
+                    break;
+            }
+        }
+
         return new PartnerKpis
         {
+            LeadsOffered = offered,
+            LeadsAccepted = acceptedLeads,
+            LeadsDeclined = declined,
+            LeadsExpired = expired,
             SourcedRevenue = sourced,
             InfluencedRevenue = influenced,
             AttributedRevenue = attributed,
@@ -144,13 +223,13 @@ public sealed class PartnerGrain(
         };
     }
 
-    protected override Task AfterAppliedAsync(IReadOnlyList<LoggedEvent> applied) => PushChangedAsync();
+    protected override Task AfterAppliedAsync(IReadOnlyList<LoggedEvent> applied) => ChangedAsync();
 
     private Task PushChangedAsync()
     {
         _throttle ??= new PushThrottle(TimeSpan.FromMilliseconds(100), async () =>
         {
-            if (BuildView() is { } view)
+            if (await BuildViewAsync() is { } view)
             {
                 await pushes.PartnerChanged(view);
             }
@@ -158,7 +237,10 @@ public sealed class PartnerGrain(
         return _throttle.RequestAsync();
     }
 
-    private PartnerView? BuildView()
+    private async Task<PartnerView?> BuildViewAsync() => Build(await programs.GetAsync(), time.GetUtcNow())?.View;
+
+    /// <summary>Everything derived from the state at <paramref name="now"/>: health, stage, tier, risk, and the view.</summary>
+    private Derived? Build(ProgramSettings program, DateTimeOffset now)
     {
         var s = State;
         if (s.Profile is not { } p)
@@ -166,19 +248,19 @@ public sealed class PartnerGrain(
             return null;
         }
 
-        var now = time.GetUtcNow();
-        var steps = StepOrder
-            .Select(name => new OnboardingStepView(name, s.Steps.TryGetValue(name, out var at), s.Steps.TryGetValue(name, out var at2) ? at2 : null))
-            .ToList();
+        var kpis = Kpis(now);
+        var health = HealthScore.Compute(HealthInputsAt(kpis, now), program.Health, program.Routing.OfferTimeoutSeconds);
         DateTimeOffset? activatedAt = s.Steps.TryGetValue("first_deal_or_lead", out var act) ? act : null;
-        decimal? activationDays = activatedAt is { } a && s.Steps.TryGetValue("program_terms", out var terms)
-            ? Math.Round((decimal)(a - terms).TotalDays, 1)
-            : null;
-        var stage = activatedAt is not null ? "active"
-            : s.Steps.ContainsKey("program_terms") || s.Steps.ContainsKey("nda") ? "onboarding"
-            : "applied";
+        DateTimeOffset? terms = s.Steps.TryGetValue("program_terms", out var t) ? t : null;
+        DateTimeOffset? nda = s.Steps.TryGetValue("nda", out var n) ? n : null;
+        var stage = Lifecycle.Stage(nda, terms, activatedAt, s.LastActivityAt, now);
+        var tier = Tiers.Evaluate(s.Tier, new TierStanding(kpis.SourcedRevenue, kpis.Certifications, kpis.WonDeals, health.Score), program.Tiers, s.TierBelowSince, now);
+        var risk = Domain.Partners.AtRisk.Evaluate(health.Score, s.HealthHistory, program.Health.AtRiskThreshold, now);
+        var steps = StepOrder
+            .Select(name => new OnboardingStepView(name, s.Steps.ContainsKey(name), s.Steps.TryGetValue(name, out var at) ? at : null))
+            .ToList();
 
-        return new PartnerView
+        var view = new PartnerView
         {
             PartnerId = Key,
             Name = p.Name,
@@ -188,11 +270,197 @@ public sealed class PartnerGrain(
             AcceptsLeads = p.AcceptsLeads,
             Capacity = p.Capacity,
             PayoutCurrency = p.PayoutCurrency,
+            Tier = tier.Tier,
+            TierProgress = new TierProgressView(tier.NextTier, tier.MissingForNext, tier.MissingToKeep, tier.BelowSince),
             LifecycleStage = stage,
-            Onboarding = new OnboardingView { Steps = steps, ActivatedAt = activatedAt, ActivationDays = activationDays },
-            Kpis = Kpis(now),
+            Health = new HealthView(health.Score, [.. health.Components.Select(c => new HealthComponentView(c.Name, c.Score, c.Weight, c.Detail))], now),
+            AtRisk = new AtRiskView(risk.AtRisk, risk.Reason),
+            Onboarding = new OnboardingView { Steps = steps, ActivatedAt = activatedAt, ActivationDays = Lifecycle.ActivationDays(terms, activatedAt) },
+            Kpis = kpis,
             LastActivityAt = s.LastActivityAt,
             EventCount = s.EventCount,
         };
+        return new Derived(view, health, tier, risk, stage, kpis);
     }
+
+    private sealed record Derived(PartnerView View, Health Health, TierDecision Tier, RiskAssessment Risk, string Stage, PartnerKpis Kpis);
+
+    private HealthInputs HealthInputsAt(PartnerKpis kpis, DateTimeOffset now)
+    {
+        var s = State;
+        var answered = s.Leads.Values.Where(l => l.AnsweredAt is not null).Select(l => (decimal)(l.AnsweredAt!.Value - l.OfferedAt).TotalSeconds).ToList();
+        var customers = s.Deals.Values.Where(d => d.Outcome == "won" && d.AccountId is not null).Select(d => d.AccountId!).Distinct(StringComparer.Ordinal).ToList();
+        return new HealthInputs
+        {
+            LastActivityAt = s.LastActivityAt,
+            // Rates count offers that have ended: one still waiting for an answer says nothing yet.
+            LeadsOffered = s.Leads.Values.Count(l => l.Outcome != "offered"),
+            LeadsAccepted = kpis.LeadsAccepted,
+            MedianResponseSeconds = Median(answered),
+            WonDeals = kpis.WonDeals,
+            LostDeals = kpis.LostDeals,
+            CertificationsInForce = kpis.Certifications,
+            CustomersTotal = customers.Count,
+            CustomersChurned = customers.Count(s.ChurnedCustomers.Contains),
+            SurveyScores = s.SurveyScores,
+            Now = now,
+        };
+    }
+
+    private static decimal? Median(List<decimal> values)
+    {
+        if (values.Count == 0)
+        {
+            return null;
+        }
+
+        values.Sort();
+        var mid = values.Count / 2;
+        return values.Count % 2 == 1 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
+    }
+
+    // ---- Evaluation: what follows from a change, or from time passing ------------------------------
+
+    /// <summary>
+    /// Settles what the derived figures imply (tier promotions and demotions, the health history, the
+    /// at-risk flag), keeps the routing index current, and pushes the view when anything a watcher sees changed.
+    /// </summary>
+    private async Task ChangedAsync()
+    {
+        var program = await programs.GetAsync();
+        var now = time.GetUtcNow();
+        if (Build(program, now) is not { } d)
+        {
+            return;
+        }
+
+        var s = State;
+        var dirty = false;
+        if (s.Tier != d.Tier.Tier || s.TierBelowSince != d.Tier.BelowSince)
+        {
+            if (s.Tier != d.Tier.Tier)
+            {
+                LogTierChanged(Key, s.Tier, d.Tier.Tier);
+            }
+
+            s.Tier = d.Tier.Tier;
+            s.TierBelowSince = d.Tier.BelowSince;
+            dirty = true;
+        }
+
+        if (s.HealthHistory.Count == 0 || s.HealthHistory[^1].Score != d.Health.Score)
+        {
+            s.HealthHistory.Add(new HealthPoint(now, d.Health.Score));
+            s.HealthHistory.RemoveAll(h => h.At < now - Domain.Partners.AtRisk.HistoryToKeep - TimeSpan.FromDays(1));
+            dirty = true;
+        }
+
+        if (s.AtRisk != d.Risk.AtRisk)
+        {
+            s.AtRisk = d.Risk.AtRisk;
+            dirty = true;
+            await GrainFactory.GetGrain<IAtRiskPartnersGrain>(IAtRiskPartnersGrain.Key).Set(Key, d.Risk.AtRisk);
+        }
+
+        if (dirty)
+        {
+            await SaveAsync();
+        }
+
+        await SyncRoutingAsync(d);
+        await PushChangedAsync();
+    }
+
+    public async Task Evaluate()
+    {
+        await ChangedAsync();
+        ArmEvaluationTimer();
+    }
+
+    public Task ReceiveReminder(string reminderName, TickStatus status) =>
+        reminderName == DailyReminder ? Evaluate() : Task.CompletedTask;
+
+    /// <summary>
+    /// A daily durable reminder per partner (spread over the day by partner, never a sweep of all
+    /// partners at once) wakes it to re-evaluate what time alone changes; while active, a timer on the
+    /// engine clock does the same, so a fake clock in tests moves it too.
+    /// </summary>
+    private async Task EnsureDailyEvaluationAsync()
+    {
+        if (!_dailyChecked)
+        {
+            _dailyChecked = true;
+            if (await this.GetReminder(DailyReminder) is null)
+            {
+                var offset = TimeSpan.FromMinutes((uint)StringComparer.Ordinal.GetHashCode(Key) % (24 * 60));
+                await this.RegisterOrUpdateReminder(DailyReminder, offset, TimeSpan.FromDays(1));
+            }
+        }
+
+        ArmEvaluationTimer();
+    }
+
+    private void ArmEvaluationTimer()
+    {
+        if (_evaluationTimer is not null)
+        {
+            return;
+        }
+
+        var self = this.AsReference<IPartnerGrain>();
+        _evaluationTimer = time.CreateTimer(_ => _ = self.Evaluate(), null, EvaluateEvery, EvaluateEvery);
+    }
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        await base.OnActivateAsync(cancellationToken);
+        if (State.Profile is not null)
+        {
+            ArmEvaluationTimer();
+        }
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _evaluationTimer?.Dispose();
+        return base.OnDeactivateAsync(reason, cancellationToken);
+    }
+
+    /// <summary>Keeps this partner's entry in its region's routing index current (only when it changed).</summary>
+    private async Task SyncRoutingAsync(Derived d)
+    {
+        var s = State;
+        var p = s.Profile!;
+        var program = await programs.GetAsync();
+        var tierIndex = program.Tiers.Levels.ToList().FindIndex(l => l.Name == d.Tier.Tier);
+        var answered = s.Leads.Values.Where(l => l.AnsweredAt is not null).Select(l => (decimal)(l.AnsweredAt!.Value - l.OfferedAt).TotalSeconds).ToList();
+        var profile = new PartnerRoutingProfile
+        {
+            PartnerId = Key,
+            Region = p.Region,
+            Industries = p.Industries,
+            AcceptsLeads = p.AcceptsLeads,
+            ProgramTermsSigned = s.Steps.ContainsKey("program_terms"),
+            Churned = d.Stage == LifecycleStages.Churned,
+            Capacity = p.Capacity,
+            OpenLeads = s.Leads.Values.Count(l => l.Outcome is "offered" or "accepted"),
+            TierRank = Math.Max(0, tierIndex),
+            TierCount = program.Tiers.Levels.Count,
+            HealthScore = d.Health.Score,
+            WonDeals = d.Kpis.WonDeals,
+            LostDeals = d.Kpis.LostDeals,
+            LeadsOffered = s.Leads.Values.Count(l => l.Outcome != "offered"),
+            LeadsAccepted = d.Kpis.LeadsAccepted,
+            MedianResponseSeconds = Median(answered),
+            LastOfferedAt = s.Leads.Count == 0 ? null : s.Leads.Values.Max(l => l.OfferedAt),
+        };
+        if (_lastRouting is null || !_lastRouting.Equals(profile))
+        {
+            await GrainFactory.GetGrain<IRoutingIndexGrain>(p.Region.ToLowerInvariant()).Upsert(profile);
+            _lastRouting = profile;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Partner {PartnerId} moved from tier {From} to {To}")]
+    private partial void LogTierChanged(string partnerId, string? from, string to);
 }

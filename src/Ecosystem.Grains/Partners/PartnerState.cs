@@ -15,4 +15,13 @@ public sealed class PartnerState
     [Id(5)] public Dictionary<string, DateTimeOffset> CertificationEarnedAt { get; set; } = new(StringComparer.Ordinal);
     /// <summary>Closed deal → its part in this partner's KPIs (set by the deal; see <c>IPartnerGrain.SetDealContribution</c>).</summary>
     [Id(6)] public Dictionary<string, DealContribution> Deals { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>Lead → where it stands with this partner (set by the lead).</summary>
+    [Id(7)] public Dictionary<string, PartnerLeadRecord> Leads { get; set; } = new(StringComparer.Ordinal);
+    [Id(8)] public string? Tier { get; set; }
+    [Id(9)] public DateTimeOffset? TierBelowSince { get; set; }
+    /// <summary>Health scores of the last week (for the "down 15 points in 7 days" rule).</summary>
+    [Id(10)] public List<Ecosystem.Domain.Partners.HealthPoint> HealthHistory { get; set; } = [];
+    [Id(11)] public List<int> SurveyScores { get; set; } = [];
+    [Id(12)] public HashSet<string> ChurnedCustomers { get; set; } = new(StringComparer.Ordinal);
+    [Id(13)] public bool AtRisk { get; set; }
 }

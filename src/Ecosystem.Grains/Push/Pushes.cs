@@ -27,6 +27,8 @@ public sealed partial class Pushes(IGrainFactory grains, ILogger<Pushes> logger)
 
     public Task PartnerChanged(Contracts.Partners.PartnerView partner) => SendAsync(o => o.PartnerChanged(partner));
 
+    public Task LeadOffered(Contracts.Leads.LeadOfferedView offer) => SendAsync(o => o.LeadOffered(offer));
+
     /// <summary>Forget the cached node list (a node just registered and must not miss the next push).</summary>
     public void Invalidate() => _fresh = false;
 

@@ -12,6 +12,8 @@ public static class DealsApi
         api.MapGet("/deals/{dealId}", GetDeal).WithSummary("The deal view with its timeline. A partner key sees deals it registered or touched.");
         api.MapGet("/deals/{dealId}/attribution", GetAttribution)
             .WithSummary("Credits under a model (default: the program's), each with the touches that earned it.");
+        api.MapGet("/leads", ListLeads).RequireAuthorization(Policies.Internal)
+            .WithSummary("Leads by status; today status=unroutable (the channel team's queue), newest first.");
         api.MapGet("/leads/{leadId}", GetLead).WithSummary("The lead with its history. A partner key sees leads offered to it.");
         return app;
     }
@@ -52,6 +54,23 @@ public static class DealsApi
         return attribution is null
             ? Problems.Conflict($"Deal '{dealId}' has no amount yet, so there is nothing to attribute.")
             : TypedResults.Ok(attribution);
+    }
+
+    private static async Task<IResult> ListLeads(string? status, int? limit, IGrainFactory grains)
+    {
+        if (status != Contracts.Leads.LeadStatus.Unroutable)
+        {
+            return Problems.Invalid("status", "must be 'unroutable'");
+        }
+
+        if (limit is < 1 or > 1000)
+        {
+            return Problems.Invalid("limit", "must be from 1 to 1000");
+        }
+
+        var ids = await grains.GetGrain<IUnroutableLeadsGrain>(IUnroutableLeadsGrain.Key).List(limit ?? 100);
+        var views = await Task.WhenAll(ids.Select(id => grains.GetGrain<ILeadGrain>(id).GetView()));
+        return TypedResults.Ok(new { leads = views.Where(v => v is not null).ToList() });
     }
 
     private static async Task<IResult> GetLead(string leadId, HttpContext http, IGrainFactory grains)

@@ -11,6 +11,8 @@ public static class PartnersApi
         var api = app.MapGroup("/api/partners").RequireAuthorization().WithTags("Partners");
         api.MapPut("/{partnerId}", Put).RequireAuthorization(Policies.Admin).WithSummary("Create or replace a partner's profile.");
         api.MapGet("/{partnerId}", Get).WithSummary("The partner view. A partner key reads only its own.");
+        api.MapGet("/", List).RequireAuthorization(Policies.Internal)
+            .WithSummary("Partners at risk (atRisk=true): health below the program's threshold, or down 15+ points in 7 days.");
         return app;
     }
 
@@ -77,6 +79,18 @@ public static class PartnersApi
         };
         var (view, created) = await grains.GetGrain<IPartnerGrain>(partnerId).PutProfile(profile);
         return created ? TypedResults.Created($"/api/partners/{partnerId}", view) : TypedResults.Ok(view);
+    }
+
+    private static async Task<IResult> List(bool? atRisk, IGrainFactory grains)
+    {
+        if (atRisk != true)
+        {
+            return Problems.Invalid("atRisk", "must be true (listing every partner is not offered)");
+        }
+
+        var ids = await grains.GetGrain<IAtRiskPartnersGrain>(IAtRiskPartnersGrain.Key).List();
+        var views = await Task.WhenAll(ids.Select(id => grains.GetGrain<IPartnerGrain>(id).GetView()));
+        return TypedResults.Ok(new { partners = views.Where(v => v is not null).ToList() });
     }
 
     private static async Task<IResult> Get(string partnerId, HttpContext http, IGrainFactory grains)

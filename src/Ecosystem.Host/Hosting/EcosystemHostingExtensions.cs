@@ -139,6 +139,8 @@ public static class EcosystemHostingExtensions
         // Newtonsoft JSON with CLR type names that a class rename would break.
         silo.Services.AddOptions<AdoNetGrainStorageOptions>(StorageNames.Default)
             .Configure<Serializer>((o, serializer) => o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
+        // Offer deadlines can be seconds away; reminders are their backstop after a restart, so they may tick that often.
+        silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(10));
         silo.UseAdoNetReminderService(o =>
         {
             o.Invariant = database.OrleansInvariant;

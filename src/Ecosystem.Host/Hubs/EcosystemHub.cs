@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Ecosystem.Contracts.Deals;
+using Ecosystem.Contracts.Leads;
 using Ecosystem.Contracts.Partners;
 using Ecosystem.Contracts.Push;
 using Ecosystem.Host.Auth;
@@ -21,6 +22,8 @@ public interface IEcosystemClient
     Task AttributionChanged(DealAttributionView attribution);
 
     Task PartnerChanged(PartnerView partner);
+
+    Task LeadOffered(LeadOfferedView offer);
 }
 
 /// <summary>

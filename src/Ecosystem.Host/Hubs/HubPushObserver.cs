@@ -18,6 +18,9 @@ public sealed class HubPushObserver(IHubContext<EcosystemHub, IEcosystemClient> 
 
     public Task PartnerChanged(Contracts.Partners.PartnerView partner) =>
         hub.Clients.Group(EcosystemHub.PartnerGroup(partner.PartnerId)).PartnerChanged(partner);
+
+    public Task LeadOffered(Contracts.Leads.LeadOfferedView offer) =>
+        hub.Clients.Group(EcosystemHub.PartnerGroup(offer.PartnerId)).LeadOffered(offer);
 }
 
 /// <summary>

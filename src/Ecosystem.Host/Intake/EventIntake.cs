@@ -33,6 +33,7 @@ public sealed partial class EventIntake(
         var repeats = new List<(int Index, int First)>();
         var joined = new HashSet<string>(StringComparer.Ordinal);
         var registrations = new List<(int Index, PendingEvent Event)>();
+        var answers = new List<(int Index, PendingEvent Event)>();
 
         for (var i = 0; i < events.Count; i++)
         {
@@ -61,6 +62,10 @@ public sealed partial class EventIntake(
             {
                 registrations.Add((i, new PendingEvent(e, events[i].GetRawText())));
             }
+            else if (e.Type is EventTypes.LeadAccepted or EventTypes.LeadDeclined)
+            {
+                answers.Add((i, new PendingEvent(e, events[i].GetRawText())));
+            }
             else
             {
                 pending.Add(new PendingEvent(e, events[i].GetRawText()));
@@ -71,8 +76,22 @@ public sealed partial class EventIntake(
         // Registrations are decided and logged by their account, one account at a time, in request
         // order, and before the rest of the request, so that "register, then touch" logs in that order.
         var registered = await RegisterAsync(registrations);
+        var answered = new List<LoggedEvent>();
+        // Answers to lead offers are checked and logged by their lead: only the partner holding the offer may answer.
+        foreach (var (index, e) in answers)
+        {
+            var answer = await grains.GetGrain<ILeadGrain>(e.Event.LeadId!).Answer(e.Event, e.RawJson);
+            results[index] = answer.Error is not null ? new EventResult(e.Event.Id, EventStatus.Rejected, answer.Error)
+                : new EventResult(e.Event.Id, answer.Duplicate ? EventStatus.Duplicate : EventStatus.Accepted);
+            if (answer.Logged is not null)
+            {
+                answered.Add(answer.Logged);
+            }
+        }
+
         var outcomes = await log.AppendAsync(pending, cancellationToken);
-        var accepted = new List<LoggedEvent>(pending.Count + registrations.Count);
+        var accepted = new List<LoggedEvent>(pending.Count + registrations.Count + answers.Count);
+        accepted.AddRange(answered);
         foreach (var (index, id, logged) in registered)
         {
             results[index] = new EventResult(id, logged is null ? EventStatus.Duplicate : EventStatus.Accepted);
@@ -167,6 +186,11 @@ public sealed partial class EventIntake(
             Add(StreamKind.Deal, e.Event.DealId, e);
             Add(StreamKind.Partner, e.Event.PartnerId, e);
             Add(StreamKind.Lead, e.Event.LeadId, e);
+            if (e.Event.Type == EventTypes.AccountChurned)
+            {
+                // Accounts fold registrations (which reach them directly) and churn; nothing else is sent to them.
+                Add(StreamKind.Account, e.Event.AccountId, e);
+            }
         }
 
         var calls = new List<Task>(byGrain.Count);
@@ -176,6 +200,7 @@ public sealed partial class EventIntake(
             {
                 StreamKind.Deal => grains.GetGrain<IDealGrain>(key),
                 StreamKind.Partner => grains.GetGrain<IPartnerGrain>(key),
+                StreamKind.Account => grains.GetGrain<IAccountGrain>(key),
                 _ => grains.GetGrain<ILeadGrain>(key),
             };
             calls.Add(DeliverAsync(grain, kind, key, list));

@@ -29,6 +29,14 @@ public sealed class EventPermissions(IGrainFactory grains)
                 : $"the registration of deal '{e.DealId}' is {status ?? "unknown"}, not pending_review";
         }
 
+        if (e.Type == EventTypes.LeadConverted)
+        {
+            var lead = await grains.GetGrain<ILeadGrain>(e.LeadId!).GetView();
+            return lead?.Status is Contracts.Leads.LeadStatus.Accepted or Contracts.Leads.LeadStatus.Converted
+                ? null
+                : $"lead '{e.LeadId}' is {lead?.Status ?? "unknown"}; only an accepted lead converts";
+        }
+
         return null;
     }
 
@@ -37,6 +45,11 @@ public sealed class EventPermissions(IGrainFactory grains)
         if (who.IsAdmin)
         {
             return null;
+        }
+
+        if (who.IsRep && e.Type is EventTypes.LeadAccepted or EventTypes.LeadDeclined)
+        {
+            return "only the partner holding the offer (or an admin) may answer it";
         }
 
         if (who.IsRep)

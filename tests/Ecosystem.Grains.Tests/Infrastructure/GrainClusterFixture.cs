@@ -56,6 +56,7 @@ public sealed class GrainClusterFixture : IAsyncLifetime
                 .Configure<Serializer>((o, serializer) => o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
             // Production grains may arm reminders; durable reminders themselves are tested on the real databases (Reminders/).
             silo.UseInMemoryReminderService();
+            silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(10));
             silo.Services.AddSingleton<TimeProvider>(Time);
             silo.Services.AddKeyedSingleton<TimeProvider>(EngineTime.Key, Time);
             silo.Services.UseTimeProviderForBackgroundAreas(TimeProvider.System);
