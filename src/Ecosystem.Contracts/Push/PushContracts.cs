@@ -26,6 +26,31 @@ public interface IPushObserver : IGrainObserver
 
     [OneWay]
     Task LeadOffered(Leads.LeadOfferedView offer);
+
+    [OneWay]
+    Task MetricsChanged(DashboardMetrics metrics);
+}
+
+/// <summary>
+/// What the channel team's dashboard watches. Today: the partners at risk and the unroutable leads;
+/// the full metrics of the contract grow into this record.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("eco.DashboardMetrics")]
+public sealed record DashboardMetrics(
+    [property: Id(0)] IReadOnlyList<string> AtRiskPartners,
+    [property: Id(1)] int UnroutableLeads,
+    [property: Id(2)] DateTimeOffset UpdatedAt);
+
+/// <summary>Assembles <see cref="DashboardMetrics"/> and pushes it (coalesced) when a figure in it changes.</summary>
+public interface IDashboardGrain : IGrainWithStringKey
+{
+    public const string Key = "dashboard";
+
+    [AlwaysInterleave]
+    Task<DashboardMetrics> Metrics();
+
+    /// <summary>Something the dashboard shows changed; push the new figures soon.</summary>
+    Task Changed();
 }
 
 /// <summary>Where nodes register their <see cref="IPushObserver"/>. Nodes re-register periodically; silent ones are forgotten.</summary>

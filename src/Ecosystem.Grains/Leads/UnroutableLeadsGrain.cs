@@ -18,6 +18,7 @@ public sealed class UnroutableLeadsGrain(
         if (state.State.Leads.TryAdd(leadId, at))
         {
             await state.WriteStateAsync();
+            await GrainFactory.GetGrain<Contracts.Push.IDashboardGrain>(Contracts.Push.IDashboardGrain.Key).Changed();
         }
     }
 
@@ -26,6 +27,7 @@ public sealed class UnroutableLeadsGrain(
         if (state.State.Leads.Remove(leadId))
         {
             await state.WriteStateAsync();
+            await GrainFactory.GetGrain<Contracts.Push.IDashboardGrain>(Contracts.Push.IDashboardGrain.Key).Changed();
         }
     }
 

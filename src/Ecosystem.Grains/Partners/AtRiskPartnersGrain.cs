@@ -19,6 +19,7 @@ public sealed class AtRiskPartnersGrain(
         if (changed)
         {
             await state.WriteStateAsync();
+            await GrainFactory.GetGrain<Contracts.Push.IDashboardGrain>(Contracts.Push.IDashboardGrain.Key).Changed();
         }
     }
 

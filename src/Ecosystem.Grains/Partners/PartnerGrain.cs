@@ -255,7 +255,7 @@ public sealed partial class PartnerGrain(
         DateTimeOffset? nda = s.Steps.TryGetValue("nda", out var n) ? n : null;
         var stage = Lifecycle.Stage(nda, terms, activatedAt, s.LastActivityAt, now);
         var tier = Tiers.Evaluate(s.Tier, new TierStanding(kpis.SourcedRevenue, kpis.Certifications, kpis.WonDeals, health.Score), program.Tiers, s.TierBelowSince, now);
-        var risk = Domain.Partners.AtRisk.Evaluate(health.Score, s.HealthHistory, program.Health.AtRiskThreshold, now);
+        var risk = Domain.Partners.AtRisk.Evaluate(health.Score, HistoryInWindow(s.HealthHistory, now), program.Health.AtRiskThreshold, now);
         var steps = StepOrder
             .Select(name => new OnboardingStepView(name, s.Steps.ContainsKey(name), s.Steps.TryGetValue(name, out var at) ? at : null))
             .ToList();
@@ -281,6 +281,36 @@ public sealed partial class PartnerGrain(
             EventCount = s.EventCount,
         };
         return new Derived(view, health, tier, risk, stage, kpis);
+    }
+
+    /// <summary>
+    /// The health history as the drop rule reads it. A point is recorded only when the score changes, so the score in
+    /// force when the 7-day window opens is the last point before it; it counts as held at the window's start.
+    /// Without it, a score held steady for more than a week and then falling fast would have no peak to fall from.
+    /// </summary>
+    private static List<HealthPoint> HistoryInWindow(List<HealthPoint> history, DateTimeOffset now)
+    {
+        var windowStart = now - Domain.Partners.AtRisk.HistoryToKeep;
+        var points = new List<HealthPoint>(history.Count);
+        HealthPoint? inForce = null;
+        foreach (var point in history)
+        {
+            if (point.At >= windowStart)
+            {
+                points.Add(point);
+            }
+            else if (inForce is null || point.At >= inForce.At)
+            {
+                inForce = point;
+            }
+        }
+
+        if (inForce is not null)
+        {
+            points.Add(inForce with { At = windowStart });
+        }
+
+        return points;
     }
 
     private sealed record Derived(PartnerView View, Health Health, TierDecision Tier, RiskAssessment Risk, string Stage, PartnerKpis Kpis);
@@ -351,7 +381,14 @@ public sealed partial class PartnerGrain(
         if (s.HealthHistory.Count == 0 || s.HealthHistory[^1].Score != d.Health.Score)
         {
             s.HealthHistory.Add(new HealthPoint(now, d.Health.Score));
-            s.HealthHistory.RemoveAll(h => h.At < now - Domain.Partners.AtRisk.HistoryToKeep - TimeSpan.FromDays(1));
+            // Older points never matter again, except the last one before the window: the score in force when it opens.
+            var windowStart = now - Domain.Partners.AtRisk.HistoryToKeep;
+            var lastBefore = s.HealthHistory.FindLastIndex(h => h.At < windowStart);
+            if (lastBefore > 0)
+            {
+                s.HealthHistory.RemoveRange(0, lastBefore);
+            }
+
             dirty = true;
         }
 

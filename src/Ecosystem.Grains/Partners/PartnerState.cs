@@ -19,7 +19,7 @@ public sealed class PartnerState
     [Id(7)] public Dictionary<string, PartnerLeadRecord> Leads { get; set; } = new(StringComparer.Ordinal);
     [Id(8)] public string? Tier { get; set; }
     [Id(9)] public DateTimeOffset? TierBelowSince { get; set; }
-    /// <summary>Health scores of the last week (for the "down 15 points in 7 days" rule).</summary>
+    /// <summary>Health scores of the last week, each recorded when the score changed, plus the last one before the week (the score in force when it began), for the "down 15 points in 7 days" rule.</summary>
     [Id(10)] public List<Ecosystem.Domain.Partners.HealthPoint> HealthHistory { get; set; } = [];
     [Id(11)] public List<int> SurveyScores { get; set; } = [];
     [Id(12)] public HashSet<string> ChurnedCustomers { get; set; } = new(StringComparer.Ordinal);

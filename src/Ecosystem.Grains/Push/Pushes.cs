@@ -29,6 +29,8 @@ public sealed partial class Pushes(IGrainFactory grains, ILogger<Pushes> logger)
 
     public Task LeadOffered(Contracts.Leads.LeadOfferedView offer) => SendAsync(o => o.LeadOffered(offer));
 
+    public Task MetricsChanged(DashboardMetrics metrics) => SendAsync(o => o.MetricsChanged(metrics));
+
     /// <summary>Forget the cached node list (a node just registered and must not miss the next push).</summary>
     public void Invalidate() => _fresh = false;
 

@@ -24,6 +24,8 @@ public interface IEcosystemClient
     Task PartnerChanged(PartnerView partner);
 
     Task LeadOffered(LeadOfferedView offer);
+
+    Task MetricsChanged(DashboardMetrics metrics);
 }
 
 /// <summary>
@@ -38,6 +40,8 @@ public sealed class EcosystemHub(IGrainFactory grains, EventIntake intake, DealR
     public static string DealGroup(string dealId) => "deal:" + dealId;
 
     public static string PartnerGroup(string partnerId) => "partner:" + partnerId;
+
+    public const string DashboardGroup = "dashboard";
 
     public async Task<DealView> JoinDeal(string dealId)
     {
@@ -63,6 +67,18 @@ public sealed class EcosystemHub(IGrainFactory grains, EventIntake intake, DealR
         var view = await grains.GetGrain<IPartnerGrain>(partnerId).GetView() ?? throw new HubException($"Partner '{partnerId}' does not exist.");
         await Groups.AddToGroupAsync(Context.ConnectionId, PartnerGroup(partnerId));
         return view;
+    }
+
+    /// <summary>The channel team's dashboard (admin and rep keys): the figures now, then <c>MetricsChanged</c>.</summary>
+    public async Task<DashboardMetrics> WatchDashboard()
+    {
+        if (Context.User!.ToPrincipal().IsPartner)
+        {
+            throw new HubException("The dashboard is for admin and rep keys.");
+        }
+
+        await Groups.AddToGroupAsync(Context.ConnectionId, DashboardGroup);
+        return await grains.GetGrain<IDashboardGrain>(IDashboardGrain.Key).Metrics();
     }
 
     public Task UnwatchPartner(string partnerId) => Groups.RemoveFromGroupAsync(Context.ConnectionId, PartnerGroup(partnerId));

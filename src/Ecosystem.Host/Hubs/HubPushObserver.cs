@@ -21,6 +21,8 @@ public sealed class HubPushObserver(IHubContext<EcosystemHub, IEcosystemClient> 
 
     public Task LeadOffered(Contracts.Leads.LeadOfferedView offer) =>
         hub.Clients.Group(EcosystemHub.PartnerGroup(offer.PartnerId)).LeadOffered(offer);
+
+    public Task MetricsChanged(DashboardMetrics metrics) => hub.Clients.Group(EcosystemHub.DashboardGroup).MetricsChanged(metrics);
 }
 
 /// <summary>
