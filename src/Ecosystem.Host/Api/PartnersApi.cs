@@ -90,7 +90,9 @@ public static class PartnersApi
 
         var ids = await grains.GetGrain<IAtRiskPartnersGrain>(IAtRiskPartnersGrain.Key).List();
         var views = await Task.WhenAll(ids.Select(id => grains.GetGrain<IPartnerGrain>(id).GetView()));
-        return TypedResults.Ok(new { partners = views.Where(v => v is not null).ToList() });
+        // The view is computed now; the list is kept by the partners' evaluations, which a program change
+        // does not trigger. Trust the view where the two disagree.
+        return TypedResults.Ok(new { partners = views.Where(v => v is { AtRisk.AtRisk: true }).ToList() });
     }
 
     private static async Task<IResult> Get(string partnerId, HttpContext http, IGrainFactory grains)
