@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.SignalR.Client;
 namespace Ecosystem.LoadTests;
 
 /// <summary>
-/// <c>dotnet run -c Release --project load-tests/Ecosystem.LoadTests -- latency [options]</c>
+/// <c>dotnet run -c Release --project load-tests/Ecosystem.LoadTests -- latency|leads [options]</c> (for <c>leads</c>, see <see cref="LeadStorm"/>)
 /// <list type="bullet">
 /// <item><c>--url URL --key KEY</c>: target a running engine (admin key); otherwise one is started here.</item>
 /// <item><c>--provider sqlite|postgres</c>, <c>--pg CONNECTION</c>: storage of the engine started here (default sqlite).</item>
@@ -24,9 +24,9 @@ public static class Harness
     public static async Task<int> RunAsync(string[] args)
     {
         var options = Options.Parse(args);
-        if (options.Scenario != "latency")
+        if (options.Scenario is not ("latency" or "leads"))
         {
-            Console.Error.WriteLine($"Unknown scenario '{options.Scenario}'. Scenarios: latency");
+            Console.Error.WriteLine($"Unknown scenario '{options.Scenario}'. Scenarios: latency, leads");
             return 2;
         }
 
@@ -41,6 +41,14 @@ public static class Harness
 
         try
         {
+            if (options.Scenario == "leads")
+            {
+                var storm = await LeadStorm.RunAsync(url, key, options, args, engine);
+                storm.Print();
+                await WriteReportAsync(options.Out ?? Path.Combine("load-tests", "results", $"leads-{DateTime.UtcNow:yyyyMMddTHHmmss}.json"), storm);
+                return storm.Lost == 0 && storm.SampleMismatches == 0 ? 0 : 1;
+            }
+
             var report = await PushLatencyAsync(url, key, options, engine);
             report.Print();
             var path = options.Out ?? Path.Combine("load-tests", "results", $"latency-{DateTime.UtcNow:yyyyMMddTHHmmss}.json");
@@ -56,6 +64,13 @@ public static class Harness
                 await engine.DisposeAsync();
             }
         }
+    }
+
+    private static async Task WriteReportAsync<T>(string path, T report)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        await File.WriteAllTextAsync(path, JsonSerializer.Serialize(report, Indented));
+        Console.WriteLine($"report: {path}");
     }
 
     /// <summary>

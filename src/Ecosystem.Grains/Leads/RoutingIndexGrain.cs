@@ -12,9 +12,10 @@ public sealed class RoutingIndexState
 
 /// <summary>
 /// The routable partners of one region (the grain key, lower case). A lead is scored against the
-/// region's partners in memory, here, without calling any partner grain. Saved a few seconds after a
-/// change rather than on every offer: partners re-send their entry whenever it changes, which repairs
-/// what a crash could lose.
+/// region's partners in memory, here, without calling any partner grain. A partner joining, leaving or
+/// changing its eligibility is saved at once; the figures that move with every offer (load, recency,
+/// scores) are saved a few seconds after a change: partners re-send their entry whenever it changes,
+/// which repairs what a crash could lose of those.
 /// </summary>
 public sealed class RoutingIndexGrain(
     [PersistentState("routing-index", StorageNames.Default)] IPersistentState<RoutingIndexState> state,
@@ -24,7 +25,7 @@ public sealed class RoutingIndexGrain(
     private static readonly TimeSpan SaveDelay = TimeSpan.FromSeconds(5);
     private IGrainTimer? _saveTimer;
 
-    public Task Upsert(PartnerRoutingProfile profile)
+    public async Task Upsert(PartnerRoutingProfile profile)
     {
         // The index's own bookings since the partner last spoke are reflected in what the partner sends now.
         if (!state.State.Partners.TryGetValue(profile.PartnerId, out var current) || !current.Equals(profile))
@@ -33,20 +34,41 @@ public sealed class RoutingIndexGrain(
             {
                 LastOfferedAt = Later(profile.LastOfferedAt, current?.LastOfferedAt),
             };
-            ScheduleSave();
+            if (current is null || !SameEligibility(current, profile))
+            {
+                // A partner sends its entry only when it changed, and nothing makes it send again after a crash:
+                // who is in the index, and whether they may be offered leads, is saved before the partner hears "done".
+                await SaveNowAsync();
+            }
+            else
+            {
+                ScheduleSave();
+            }
         }
-
-        return Task.CompletedTask;
     }
 
-    public Task Remove(string partnerId)
+    public async Task Remove(string partnerId)
     {
         if (state.State.Partners.Remove(partnerId))
         {
-            ScheduleSave();
+            await SaveNowAsync();
         }
+    }
 
-        return Task.CompletedTask;
+    /// <summary>The figures that decide whether a partner is eligible at all (not its load or scores, which change with every offer).</summary>
+    private static bool SameEligibility(PartnerRoutingProfile a, PartnerRoutingProfile b) =>
+        string.Equals(a.Region, b.Region, StringComparison.Ordinal)
+        && a.Industries.SequenceEqual(b.Industries, StringComparer.Ordinal)
+        && a.AcceptsLeads == b.AcceptsLeads
+        && a.ProgramTermsSigned == b.ProgramTermsSigned
+        && a.Churned == b.Churned
+        && a.Capacity == b.Capacity;
+
+    private async Task SaveNowAsync()
+    {
+        _saveTimer?.Dispose();
+        _saveTimer = null;
+        await state.WriteStateAsync();
     }
 
     public async Task<RoutingChoice?> Route(string? industry, IReadOnlyList<string> alreadyOffered, DateTimeOffset now)

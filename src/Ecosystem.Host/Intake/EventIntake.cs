@@ -80,7 +80,16 @@ public sealed partial class EventIntake(
         // Answers to lead offers are checked and logged by their lead: only the partner holding the offer may answer.
         foreach (var (index, e) in answers)
         {
-            var answer = await grains.GetGrain<ILeadGrain>(e.Event.LeadId!).Answer(e.Event, e.RawJson);
+            LeadAnswer answer;
+            try
+            {
+                answer = await grains.GetGrain<ILeadGrain>(e.Event.LeadId!).Answer(e.Event, e.RawJson);
+            }
+            catch (Exception ex) when (ex is not EventLogUnavailableException)
+            {
+                throw new EventLogUnavailableException("An answer to a lead offer could not be checked and logged.", ex);
+            }
+
             results[index] = answer.Error is not null ? new EventResult(e.Event.Id, EventStatus.Rejected, answer.Error)
                 : new EventResult(e.Event.Id, answer.Duplicate ? EventStatus.Duplicate : EventStatus.Accepted);
             if (answer.Logged is not null)
