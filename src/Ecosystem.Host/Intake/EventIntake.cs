@@ -218,21 +218,40 @@ public sealed partial class EventIntake(
         await Task.WhenAll(calls);
     }
 
+    /// <summary>
+    /// Delivers with a few retries: under load an activation can be cancelled, and a grain that is not
+    /// active again soon (a lead nobody reads) would otherwise wait for its next activation to catch up.
+    /// </summary>
     private async Task DeliverAsync(IEventStreamGrain grain, StreamKind kind, string key, List<LoggedEvent> events)
     {
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            await grain.Apply(events);
-        }
-        catch (Exception ex)
-        {
-            LogDeliveryFailed(ex, kind, key, events.Count);
+            try
+            {
+                await grain.Apply(events);
+                return;
+            }
+            catch (Exception ex) when (attempt < DeliveryAttempts)
+            {
+                LogDeliveryRetry(ex, kind, key, attempt);
+                await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt * attempt));
+            }
+            catch (Exception ex)
+            {
+                LogDeliveryFailed(ex, kind, key, events.Count);
+                return;
+            }
         }
     }
+
+    private const int DeliveryAttempts = 4;
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Delivering to {Kind} {Key} failed (attempt {Attempt}); retrying")]
+    private partial void LogDeliveryRetry(Exception ex, StreamKind kind, string key, int attempt);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Key {KeyId} had {Accepted} of {Sent} events accepted")]
     private partial void LogAccepted(string keyId, int accepted, int sent);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Delivering {Count} events to {Kind} {Key} failed; it will catch up from the log")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Delivering {Count} events to {Kind} {Key} failed after retries; it catches up from the log at its next checkpoint or activation")]
     private partial void LogDeliveryFailed(Exception ex, StreamKind kind, string key, int count);
 }
