@@ -10,14 +10,9 @@ public sealed class ClusterTests(PostgresServer postgres)
     [Fact]
     public async Task Two_nodes_on_one_database_serve_the_same_grains_whichever_node_takes_the_event()
     {
-        var storage = HostStorage.Postgres(await postgres.CreateDatabaseAsync("cluster"));
-        var clusterId = new Dictionary<string, string> { ["Ecosystem__Cluster__ClusterId"] = "c-" + Guid.NewGuid().ToString("N")[..8] };
-        // Both nodes start together: the schema must not be raced.
-        var nodes = await Task.WhenAll(
-            HostProcess.StartAsync(storage, clusterId),
-            HostProcess.StartAsync(storage with { DataDirectory = storage.DataDirectory + "-b" }, clusterId));
-        await using var a = nodes[0];
-        await using var b = nodes[1];
+        var (nodeA, nodeB) = await postgres.StartTwoNodeClusterAsync("cluster");
+        await using var a = nodeA;
+        await using var b = nodeB;
         using var httpA = a.Client();
         using var httpB = b.Client();
         foreach (var http in new[] { httpA, httpB })

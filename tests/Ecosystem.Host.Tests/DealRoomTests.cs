@@ -486,13 +486,9 @@ public sealed class DealRoomClusterTests(PostgresServer postgres)
     [Fact]
     public async Task A_client_on_one_node_receives_the_push_of_an_event_taken_by_the_other_node()
     {
-        var storage = HostStorage.Postgres(await postgres.CreateDatabaseAsync("rooms"));
-        var clusterId = new Dictionary<string, string> { ["Ecosystem__Cluster__ClusterId"] = "c-" + Guid.NewGuid().ToString("N")[..8] };
-        var nodes = await Task.WhenAll(
-            HostProcess.StartAsync(storage, clusterId),
-            HostProcess.StartAsync(storage with { DataDirectory = storage.DataDirectory + "-b" }, clusterId));
-        await using var a = nodes[0];
-        await using var b = nodes[1];
+        var (nodeA, nodeB) = await postgres.StartTwoNodeClusterAsync("rooms");
+        await using var a = nodeA;
+        await using var b = nodeB;
         await WaitForTwoActiveSilosAsync(a, b);
 
         var partnerId = Events.Id("p");

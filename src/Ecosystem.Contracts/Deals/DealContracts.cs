@@ -45,7 +45,8 @@ public sealed record DealView
     [Id(0)] public required string DealId { get; init; }
     [Id(1)] public string? AccountId { get; init; }
     [Id(2)] public string? RegisteredBy { get; init; }
-    [Id(3)] public RegistrationView? Registration { get; init; }
+    /// <summary>The registration as decided, with its status as of now (an expired one reads "expired").</summary>
+    [Id(3)] public Ecosystem.Domain.Deals.RegistrationDecision? Registration { get; init; }
     [Id(4)] public string Stage { get; init; } = "prospect";
     [Id(5)] public decimal? Amount { get; init; }
     [Id(6)] public string? Currency { get; init; }
@@ -65,12 +66,6 @@ public sealed record DealAttributionView(
     [property: Id(2)] decimal Amount,
     [property: Id(3)] string Currency,
     [property: Id(4)] IReadOnlyList<Ecosystem.Domain.Attribution.PartnerCredit> Credits);
-
-[GenerateSerializer, Immutable, Alias("eco.RegistrationView")]
-public sealed record RegistrationView(
-    [property: Id(0)] string Status,
-    [property: Id(1)] string? ConflictsWith,
-    [property: Id(2)] DateTimeOffset ExpiresAt);
 
 [GenerateSerializer, Immutable, Alias("eco.ParticipantView")]
 public sealed record ParticipantView(

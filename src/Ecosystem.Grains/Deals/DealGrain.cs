@@ -286,7 +286,7 @@ public sealed partial class DealGrain(
             AccountId = s.AccountId,
             RegisteredBy = s.RegisteredBy,
             Registration = EffectiveStatus() is { } status && s.ExpiresAt is { } expires
-                ? new RegistrationView(status, s.ConflictsWith, expires)
+                ? new RegistrationDecision(status, s.ConflictsWith, expires)
                 : null,
             Stage = s.Stage,
             Amount = s.Amount,

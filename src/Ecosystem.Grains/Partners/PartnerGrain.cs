@@ -404,7 +404,7 @@ public sealed partial class PartnerGrain(
             await SaveAsync();
         }
 
-        await SyncRoutingAsync(d);
+        await SyncRoutingAsync(d, program);
         await PushChangedAsync();
     }
 
@@ -464,11 +464,10 @@ public sealed partial class PartnerGrain(
     }
 
     /// <summary>Keeps this partner's entry in its region's routing index current (only when it changed).</summary>
-    private async Task SyncRoutingAsync(Derived d)
+    private async Task SyncRoutingAsync(Derived d, ProgramSettings program)
     {
         var s = State;
         var p = s.Profile!;
-        var program = await programs.GetAsync();
         var tierIndex = program.Tiers.Levels.ToList().FindIndex(l => l.Name == d.Tier.Tier);
         var answered = s.Leads.Values.Where(l => l.AnsweredAt is not null).Select(l => (decimal)(l.AnsweredAt!.Value - l.OfferedAt).TotalSeconds).ToList();
         var profile = new PartnerRoutingProfile

@@ -56,7 +56,7 @@ public sealed class RegistrationTests(GrainClusterFixture fixture)
         Assert.Equal("conflict", lost.Registration!.Status);
         Assert.Equal(first, lost.Registration.ConflictsWith);
         var view = await fixture.Client.GetGrain<IDealGrain>(second).GetView();
-        Assert.Equal(new RegistrationView("conflict", first, lost.Registration.ExpiresAt), view!.Registration);
+        Assert.Equal(new Ecosystem.Domain.Deals.RegistrationDecision("conflict", first, lost.Registration.ExpiresAt), view!.Registration);
     }
 
     [Fact]

@@ -33,4 +33,16 @@ public static class SharedPostgresHost
             Lock.Release();
         }
     }
+
+    /// <summary>Two engine nodes started together on one fresh database with one cluster id: one Orleans cluster.</summary>
+    public static async Task<(HostProcess A, HostProcess B)> StartTwoNodeClusterAsync(this PostgresServer postgres, string databasePrefix)
+    {
+        var storage = HostStorage.Postgres(await postgres.CreateDatabaseAsync(databasePrefix));
+        var clusterId = new Dictionary<string, string> { ["Ecosystem__Cluster__ClusterId"] = "c-" + Guid.NewGuid().ToString("N")[..8] };
+        // Both nodes start at once: the schema must not be raced.
+        var nodes = await Task.WhenAll(
+            HostProcess.StartAsync(storage, clusterId),
+            HostProcess.StartAsync(storage with { DataDirectory = storage.DataDirectory + "-b" }, clusterId));
+        return (nodes[0], nodes[1]);
+    }
 }
