@@ -9,7 +9,8 @@ using Microsoft.AspNetCore.SignalR.Client;
 namespace Ecosystem.LoadTests;
 
 /// <summary>
-/// <c>dotnet run -c Release --project load-tests/Ecosystem.LoadTests -- latency|leads [options]</c> (for <c>leads</c>, see <see cref="LeadStorm"/>)
+/// <c>dotnet run -c Release --project load-tests/Ecosystem.LoadTests -- latency|throughput|leads|deals [options]</c>
+/// (see <see cref="Throughput"/>, <see cref="LeadStorm"/> and <see cref="IdleDeals"/> for theirs)
 /// <list type="bullet">
 /// <item><c>--url URL --key KEY</c>: target a running engine (admin key); otherwise one is started here.</item>
 /// <item><c>--provider sqlite|postgres</c>, <c>--pg CONNECTION</c>: storage of the engine started here (default sqlite).</item>
@@ -24,9 +25,9 @@ public static class Harness
     public static async Task<int> RunAsync(string[] args)
     {
         var options = Options.Parse(args);
-        if (options.Scenario is not ("latency" or "leads"))
+        if (options.Scenario is not ("latency" or "leads" or "throughput" or "deals"))
         {
-            Console.Error.WriteLine($"Unknown scenario '{options.Scenario}'. Scenarios: latency, leads");
+            Console.Error.WriteLine($"Unknown scenario '{options.Scenario}'. Scenarios: latency, throughput, leads, deals");
             return 2;
         }
 
@@ -41,6 +42,22 @@ public static class Harness
 
         try
         {
+            if (options.Scenario == "throughput")
+            {
+                var throughput = await Throughput.RunAsync(url, key, options, args, engine);
+                throughput.Print();
+                await WriteReportAsync(options.Out ?? Path.Combine("load-tests", "results", $"throughput-{options.Provider}-{DateTime.UtcNow:yyyyMMddTHHmmss}.json"), throughput);
+                return throughput.Lost == 0 && throughput.Errors == 0 && throughput.Rejected == 0 ? 0 : 1;
+            }
+
+            if (options.Scenario == "deals")
+            {
+                var idle = await IdleDeals.RunAsync(url, key, args, engine);
+                idle.Print();
+                await WriteReportAsync(options.Out ?? Path.Combine("load-tests", "results", $"deals-{options.Provider}-{DateTime.UtcNow:yyyyMMddTHHmmss}.json"), idle);
+                return idle.Failed == 0 ? 0 : 1;
+            }
+
             if (options.Scenario == "leads")
             {
                 var storm = await LeadStorm.RunAsync(url, key, options, args, engine);

@@ -31,12 +31,12 @@ internal static class LeadStorm
 
     public static async Task<LeadStormReport> RunAsync(Uri url, string key, Options options, string[] args, EngineProcess? engine)
     {
-        var partners = IntArg(args, "--partners", 1_000);
-        var watchers = Math.Clamp(IntArg(args, "--watchers", 20), 1, partners);
-        var leads = IntArg(args, "--leads", 10_000);
-        var batch = Math.Clamp(IntArg(args, "--batch", 100), 1, 1_000);
-        var concurrency = Math.Max(1, IntArg(args, "--concurrency", 4));
-        var capacity = IntArg(args, "--capacity", 100);
+        var partners = Args.Int(args, "--partners", 1_000);
+        var watchers = Math.Clamp(Args.Int(args, "--watchers", 20), 1, partners);
+        var leads = Args.Int(args, "--leads", 10_000);
+        var batch = Math.Clamp(Args.Int(args, "--batch", 100), 1, 1_000);
+        var concurrency = Math.Max(1, Args.Int(args, "--concurrency", 4));
+        var capacity = Args.Int(args, "--capacity", 100);
 
         using var http = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(120) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
@@ -288,12 +288,6 @@ internal static class LeadStorm
     }
 
     private static string Now() => DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture);
-
-    private static int IntArg(string[] args, string name, int fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
-    }
 }
 
 public sealed record LeadStormReport(

@@ -53,9 +53,21 @@ public sealed record DealView
     [Id(7)] public string? Outcome { get; init; }
     [Id(8)] public DateTimeOffset? ClosedAt { get; init; }
     [Id(9)] public IReadOnlyList<ParticipantView> Participants { get; init; } = [];
+    /// <summary>
+    /// Every accepted event of the deal, oldest first; in a <c>DealChanged</c> push only the latest
+    /// <see cref="PushTimelineTail"/> (the rest is in <c>GET /api/deals/{dealId}</c> and in <c>JoinDeal</c>'s answer).
+    /// </summary>
     [Id(10)] public IReadOnlyList<TimelineEntry> Timeline { get; init; } = [];
+    /// <summary>How many events the whole timeline has (more than <see cref="Timeline"/> holds in a push of a long one).</summary>
+    [Id(12)] public int TimelineCount { get; init; }
     /// <summary>Credits under the program's default model.</summary>
     [Id(11)] public DealAttributionView? Attribution { get; init; }
+
+    /// <summary>
+    /// A push carries the timeline's latest entries, not all of them: its cost stays flat however long the deal's
+    /// history grows, and a client merges entries by <c>seq</c>.
+    /// </summary>
+    public const int PushTimelineTail = 50;
 }
 
 /// <summary><c>{dealId, model, amount, currency, credits}</c>: each credit with the touches that earned it.</summary>

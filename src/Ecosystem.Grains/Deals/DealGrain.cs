@@ -32,7 +32,7 @@ public sealed partial class DealGrain(
     private const string ExpiryReminder = "registration-expiry";
 
     /// <summary>A busy room gets at most one DealChanged per this interval; the first change goes out at once.</summary>
-    private static readonly TimeSpan PushInterval = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan PushInterval = TimeSpan.FromMilliseconds(50);
 
     private static readonly TimeSpan MaxTimerWait = TimeSpan.FromDays(1);
     private static readonly TimeSpan PresenceSweep = TimeSpan.FromSeconds(30);
@@ -43,17 +43,30 @@ public sealed partial class DealGrain(
     private IGrainTimer? _presenceTimer;
     private PushThrottle? _throttle;
     private string? _lastAttributionPushed;
+    private Dictionary<string, DealContribution>? _lastContributions;
 
     protected override StreamKind Kind => StreamKind.Deal;
+
+    /// <summary>
+    /// A deal's stream is short (tens to hundreds of events), so each activation folds all of it: the snapshot keeps
+    /// only what the log cannot give back, and a busy deal costs no checkpoint writes of its growing timeline.
+    /// </summary>
+    protected override DealState CarryOver(DealState saved) => new()
+    {
+        Reps = saved.Reps,
+        ContributedTo = saved.ContributedTo,
+        ContributionsSent = saved.ContributionsSent,
+    };
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         await base.OnActivateAsync(cancellationToken);
         ArmExpiryTimer();
-        if (State.Outcome is not null && !State.ContributionsSent)
+        if (State.Outcome is not null)
         {
-            // Closed while this deal's last activation could not tell its partners (a crash): tell them now.
-            await SendContributionsAsync();
+            // A closed deal tells its partners once per activation: a crash may have come between a change of its
+            // credits and the partners hearing of it. Partners ignore what they already have.
+            await SendContributionsAsync(onlyIfChanged: false);
         }
     }
 
@@ -67,7 +80,7 @@ public sealed partial class DealGrain(
     {
         var e = logged.Event;
         var s = State;
-        s.Timeline.Add(new TimelineEntry(logged.Seq, logged.AcceptedAt, e));
+        AddToTimeline(new TimelineEntry(logged.Seq, logged.AcceptedAt, e));
         switch (e.Type)
         {
             case EventTypes.DealRegistered when s.RegisteredBy is null:
@@ -123,6 +136,19 @@ public sealed partial class DealGrain(
     private static bool IsLatest(EventVersion? current, LoggedEvent e) =>
         current is not { } c || (e.Event.OccurredAt, e.Seq).CompareTo((c.OccurredAt, c.Seq)) > 0;
 
+    /// <summary>Keeps the timeline in display order (occurredAt, then log order); events nearly always arrive in it.</summary>
+    private void AddToTimeline(TimelineEntry entry)
+    {
+        var timeline = State.Timeline;
+        var i = timeline.Count;
+        while (i > 0 && (timeline[i - 1].Event.OccurredAt, timeline[i - 1].Seq).CompareTo((entry.Event.OccurredAt, entry.Seq)) > 0)
+        {
+            i--;
+        }
+
+        timeline.Insert(i, entry);
+    }
+
     /// <summary>Keeps touches in attribution order (occurredAt, then log order), whatever order they arrive in.</summary>
     private void AddTouch(Touch touch)
     {
@@ -153,7 +179,7 @@ public sealed partial class DealGrain(
     {
         foreach (var e in applied)
         {
-            if (e.Event.Type == EventTypes.DealMessage)
+            if (e.Event.Type == EventTypes.DealMessage && _present.Count > 0)
             {
                 await pushes.DealMessage(new DealMessageView(Key, e.Event.Author!, e.Event.Text!, e.Event.OccurredAt));
             }
@@ -168,7 +194,7 @@ public sealed partial class DealGrain(
         if (State.Outcome is not null
             && (!State.ContributionsSent || applied.Any(e => e.Event.Type is EventTypes.DealClosed or EventTypes.DealTouch or EventTypes.DealRegistered)))
         {
-            await SendContributionsAsync();
+            await SendContributionsAsync(onlyIfChanged: true);
         }
 
         await PushChangedAsync();
@@ -264,9 +290,10 @@ public sealed partial class DealGrain(
 
     // ---- Views ------------------------------------------------------------------------------------
 
-    public Task<DealView?> GetView() => BuildViewAsync();
+    public Task<DealView?> GetView() => BuildViewAsync(int.MaxValue);
 
-    private async Task<DealView?> BuildViewAsync()
+    /// <param name="timelineTail">How many of the latest timeline entries the view holds.</param>
+    private async Task<DealView?> BuildViewAsync(int timelineTail)
     {
         var s = State;
         if (s.Timeline.Count == 0)
@@ -294,7 +321,8 @@ public sealed partial class DealGrain(
             Outcome = s.Outcome,
             ClosedAt = s.ClosedAt,
             Participants = participants,
-            Timeline = [.. s.Timeline.OrderBy(t => t.Event.OccurredAt).ThenBy(t => t.Seq)],
+            Timeline = s.Timeline.Count <= timelineTail ? [.. s.Timeline] : s.Timeline.GetRange(s.Timeline.Count - timelineTail, timelineTail),
+            TimelineCount = s.Timeline.Count,
             Attribution = attribution,
         };
     }
@@ -329,9 +357,10 @@ public sealed partial class DealGrain(
 
     /// <summary>
     /// Tells every partner with a part in this closed deal what it contributes to its KPIs (and partners
-    /// that had a part before, under another program, that they have none now).
+    /// that had a part before, under another program, that they have none now). With <paramref name="onlyIfChanged"/>,
+    /// partners whose contribution is the one last sent by this activation are not called again.
     /// </summary>
-    private async Task SendContributionsAsync()
+    private async Task SendContributionsAsync(bool onlyIfChanged)
     {
         var s = State;
         if (s.Outcome is null || s.ClosedAt is not { } closedAt)
@@ -343,7 +372,7 @@ public sealed partial class DealGrain(
         var attribution = Attribute(null, program);
         var credits = attribution?.Credits ?? [];
         var on = DateOnly.FromDateTime(closedAt.UtcDateTime);
-        var sent = new List<string>();
+        var sent = new Dictionary<string, DealContribution>(StringComparer.Ordinal);
         foreach (var credit in credits)
         {
             var contribution = new DealContribution
@@ -358,25 +387,39 @@ public sealed partial class DealGrain(
                 ReportingAmount = FxConversion.ToReporting(attribution.Amount, attribution.Currency, on, program),
                 ReportingCredit = FxConversion.ToReporting(credit.Amount, attribution.Currency, on, program),
             };
-            await GrainFactory.GetGrain<IPartnerGrain>(credit.PartnerId).SetDealContribution(Key, contribution);
-            sent.Add(credit.PartnerId);
+            sent[credit.PartnerId] = contribution;
+            if (!onlyIfChanged || _lastContributions is null || !Equals(_lastContributions.GetValueOrDefault(credit.PartnerId), contribution))
+            {
+                await GrainFactory.GetGrain<IPartnerGrain>(credit.PartnerId).SetDealContribution(Key, contribution);
+            }
         }
 
-        foreach (var gone in s.ContributedTo.Except(sent, StringComparer.Ordinal))
+        foreach (var gone in s.ContributedTo.Where(p => !sent.ContainsKey(p)))
         {
             await GrainFactory.GetGrain<IPartnerGrain>(gone).SetDealContribution(Key, null);
         }
 
-        s.ContributedTo = sent;
-        s.ContributionsSent = true;
-        await SaveAsync();
+        _lastContributions = sent;
+        var partners = sent.Keys.ToList();
+        if (!s.ContributionsSent || !partners.SequenceEqual(s.ContributedTo, StringComparer.Ordinal))
+        {
+            s.ContributedTo = partners;
+            s.ContributionsSent = true;
+            await SaveAsync();
+        }
     }
 
     public async Task Rebuild()
     {
-        await RefoldAsync(old => new DealState { Reps = old.Reps, ContributedTo = old.ContributedTo });
+        await RefoldAsync(old =>
+        {
+            var fresh = CarryOver(old);
+            fresh.ContributionsSent = false;
+            return fresh;
+        });
         ArmExpiryTimer();
-        await SendContributionsAsync();
+        _lastContributions = null;
+        await SendContributionsAsync(onlyIfChanged: false);
         await PushChangedAsync();
     }
 
@@ -384,9 +427,17 @@ public sealed partial class DealGrain(
 
     // ---- Pushes -----------------------------------------------------------------------------------
 
-    /// <summary>Pushes the view now, or once at the end of the current interval if one went out just before.</summary>
+    /// <summary>
+    /// Pushes the view now, or once at the end of the current interval if one went out just before. An empty room
+    /// gets nothing: whoever joins later receives the view from JoinDeal.
+    /// </summary>
     private Task PushChangedAsync()
     {
+        if (_present.Count == 0)
+        {
+            return Task.CompletedTask;
+        }
+
         _throttle ??= new PushThrottle(PushInterval, PushViewAsync,
             (callback, due) => this.RegisterGrainTimer(callback, due, Timeout.InfiniteTimeSpan));
         return _throttle.RequestAsync();
@@ -394,7 +445,7 @@ public sealed partial class DealGrain(
 
     private async Task PushViewAsync()
     {
-        if (await BuildViewAsync() is not { } view)
+        if (await BuildViewAsync(DealView.PushTimelineTail) is not { } view)
         {
             return;
         }

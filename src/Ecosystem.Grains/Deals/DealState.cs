@@ -18,13 +18,16 @@ public sealed class DealState
     [Id(9)] public Dictionary<string, List<string>> Partners { get; set; } = new(StringComparer.Ordinal);
     /// <summary>Reps (user ids) who joined the deal room.</summary>
     [Id(10)] public List<string> Reps { get; set; } = [];
-    [Id(11)] public List<TimelineEntry> Timeline { get; set; } = [];
+    /// <summary>Not saved: folded from the log at every activation (see <see cref="DealGrain"/>).</summary>
+    [field: NonSerialized]
+    public List<TimelineEntry> Timeline { get; set; } = [];
     [Id(12)] public string? ConflictsWith { get; set; }
     [Id(13)] public DateTimeOffset? ExpiresAt { get; set; }
     [Id(14)] public EventVersion? StageChangedAt { get; set; }
     [Id(15)] public EventVersion? AmountChangedAt { get; set; }
-    /// <summary>The registration and every deal.touch, in attribution order.</summary>
-    [Id(16)] public List<Ecosystem.Domain.Attribution.Touch> Touches { get; set; } = [];
+    /// <summary>The registration and every deal.touch, in attribution order. Not saved, like <see cref="Timeline"/>.</summary>
+    [field: NonSerialized]
+    public List<Ecosystem.Domain.Attribution.Touch> Touches { get; set; } = [];
     /// <summary>Partners this deal last told about its part in their KPIs.</summary>
     [Id(17)] public List<string> ContributedTo { get; set; } = [];
     [Id(18)] public bool ContributionsSent { get; set; }

@@ -25,6 +25,8 @@ public sealed partial class PartnerGrain(
     : ProjectionGrain<PartnerState>(snapshot, log, logger), IPartnerGrain, IRemindable
 {
     private PushThrottle? _throttle;
+    private PushThrottle? _evaluation;
+    private static readonly TimeSpan EvaluateInterval = TimeSpan.FromMilliseconds(100);
 
     private const string DailyReminder = "daily-evaluation";
     private static readonly TimeSpan EvaluateEvery = TimeSpan.FromDays(1);
@@ -223,7 +225,16 @@ public sealed partial class PartnerGrain(
         };
     }
 
-    protected override Task AfterAppliedAsync(IReadOnlyList<LoggedEvent> applied) => ChangedAsync();
+    /// <summary>
+    /// A busy partner (many deals touching it each second) is re-evaluated at most once per
+    /// <see cref="EvaluateInterval"/>: the first change at once, the rest together at the end of the interval.
+    /// </summary>
+    protected override Task AfterAppliedAsync(IReadOnlyList<LoggedEvent> applied)
+    {
+        _evaluation ??= new PushThrottle(EvaluateInterval, () => ChangedAsync(),
+            (callback, due) => this.RegisterGrainTimer(callback, due, Timeout.InfiniteTimeSpan));
+        return _evaluation.RequestAsync();
+    }
 
     private Task PushChangedAsync()
     {
@@ -355,7 +366,12 @@ public sealed partial class PartnerGrain(
     /// Settles what the derived figures imply (tier promotions and demotions, the health history, the
     /// at-risk flag), keeps the routing index current, and pushes the view when anything a watcher sees changed.
     /// </summary>
-    private async Task ChangedAsync()
+    /// <param name="saveHistory">
+    /// Save a new health point at once (time-driven evaluations, a few a day). After events it waits for the next
+    /// checkpoint: a crash before it loses a point the next evaluation records again, while a write per score change
+    /// would cost a round trip per event on a busy partner.
+    /// </param>
+    private async Task ChangedAsync(bool saveHistory = false)
     {
         var program = await programs.GetAsync();
         var now = time.GetUtcNow();
@@ -389,7 +405,14 @@ public sealed partial class PartnerGrain(
                 s.HealthHistory.RemoveRange(0, lastBefore);
             }
 
-            dirty = true;
+            if (saveHistory)
+            {
+                dirty = true;
+            }
+            else
+            {
+                MarkUnsaved();
+            }
         }
 
         if (s.AtRisk != d.Risk.AtRisk)
@@ -410,7 +433,7 @@ public sealed partial class PartnerGrain(
 
     public async Task Evaluate()
     {
-        await ChangedAsync();
+        await ChangedAsync(saveHistory: true);
         ArmEvaluationTimer();
     }
 

@@ -43,8 +43,27 @@ public abstract class ProjectionGrain<TState> : Grain, IEventStreamGrain where T
     /// <summary>Runs once after a batch of new events was folded in (publishing, notifications).</summary>
     protected virtual Task AfterAppliedAsync(IReadOnlyList<LoggedEvent> applied) => Task.CompletedTask;
 
+    /// <summary>
+    /// For a grain whose stream is short enough to fold in full at every activation: returns a fresh state that
+    /// carries over from the saved one only what the log cannot give back (bookkeeping set outside the stream).
+    /// Such a grain's snapshot holds just that and is written only when that changes: its checkpoints read the log
+    /// (healing a delivery that never arrived) but write nothing. Null (the default) keeps the snapshot-plus-catch-up way.
+    /// </summary>
+    protected virtual TState? CarryOver(TState saved) => null;
+
+    private bool _refolds;
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        if (CarryOver(_snapshot.State.State) is { } fresh)
+        {
+            _refolds = true;
+            _snapshot.State = new ProjectionSnapshot<TState> { State = fresh };
+            await CatchUpAsync(cancellationToken);
+            await base.OnActivateAsync(cancellationToken);
+            return;
+        }
+
         var recovered = await CatchUpAsync(cancellationToken);
         if (recovered.Count > 0)
         {
@@ -58,7 +77,7 @@ public abstract class ProjectionGrain<TState> : Grain, IEventStreamGrain where T
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (_unsaved > 0)
+        if (_unsaved > 0 && !_refolds)
         {
             try
             {
@@ -91,9 +110,8 @@ public abstract class ProjectionGrain<TState> : Grain, IEventStreamGrain where T
             return;
         }
 
-        _unsaved += applied.Count;
         await AfterAppliedAsync(applied);
-
+        _unsaved += applied.Count;
         if (_unsaved >= CheckpointEvery)
         {
             await CheckpointAsync(CancellationToken.None);
@@ -128,7 +146,11 @@ public abstract class ProjectionGrain<TState> : Grain, IEventStreamGrain where T
             await AfterAppliedAsync(caughtUp);
         }
 
-        await _snapshot.WriteStateAsync(cancellationToken);
+        if (!_refolds)
+        {
+            await _snapshot.WriteStateAsync(cancellationToken);
+        }
+
         _unsaved = 0;
     }
 
@@ -145,8 +167,25 @@ public abstract class ProjectionGrain<TState> : Grain, IEventStreamGrain where T
         _unsaved = 0;
     }
 
-    /// <summary>Saves state that changed outside the event stream (master data), together with the cursor.</summary>
-    protected Task SaveAsync() => CheckpointAsync(CancellationToken.None);
+    /// <summary>
+    /// Notes a change outside the event stream that can wait for the next checkpoint (derived bookkeeping that a
+    /// crash may lose without harm): no write now, one at the next checkpoint or deactivation.
+    /// </summary>
+    protected void MarkUnsaved()
+    {
+        _unsaved++;
+        _checkpointTimer ??= this.RegisterGrainTimer(OnCheckpointTimerAsync, CheckpointDelay, Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>
+    /// Saves state that changed outside the event stream (master data, contributions from other grains), together
+    /// with the cursor. One write; healing from the log is left to the checkpoints.
+    /// </summary>
+    protected async Task SaveAsync()
+    {
+        await _snapshot.WriteStateAsync();
+        _unsaved = 0;
+    }
 
     private async Task<List<LoggedEvent>> CatchUpAsync(CancellationToken cancellationToken)
     {

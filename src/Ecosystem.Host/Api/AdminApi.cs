@@ -29,10 +29,17 @@ public static class AdminApi
 
     private static async Task<IResult> Cluster(IGrainFactory grains)
     {
-        var hosts = await grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: false);
+        var management = grains.GetGrain<IManagementGrain>(0);
+        var hosts = await management.GetHosts(onlyActive: false);
+        var statistics = await management.GetSimpleGrainStatistics();
         return TypedResults.Ok(new
         {
             silos = hosts.Select(h => new SiloView(h.Key.ToString(), h.Value.ToString().ToLowerInvariant())).OrderBy(s => s.Address, StringComparer.Ordinal).ToList(),
+            // Live activations per grain class across the cluster (short class names, e.g. "DealGrain").
+            activations = statistics
+                .GroupBy(s => s.GrainType[(s.GrainType.LastIndexOf('.') + 1)..], StringComparer.Ordinal)
+                .OrderBy(g => g.Key, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => g.Sum(s => s.ActivationCount), StringComparer.Ordinal),
         });
     }
 }

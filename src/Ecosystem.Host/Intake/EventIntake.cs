@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Ecosystem.Contracts.Accounts;
 using Ecosystem.Contracts.Deals;
@@ -7,6 +8,7 @@ using Ecosystem.Contracts.Leads;
 using Ecosystem.Contracts.Partners;
 using Ecosystem.Domain.Events;
 using Ecosystem.Grains.EventLog;
+using Ecosystem.Host.Diagnostics;
 using Ecosystem.Host.Storage.EventLog;
 
 namespace Ecosystem.Host.Intake;
@@ -132,7 +134,14 @@ public sealed partial class EventIntake(
         if (accepted.Count > 0)
         {
             LogAccepted(who.KeyId, accepted.Count, events.Count);
+            var started = Stopwatch.GetTimestamp();
             await DispatchAsync(accepted);
+            EngineMeter.DispatchDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+
+        foreach (var r in results)
+        {
+            EngineMeter.Events.Add(1, new KeyValuePair<string, object?>("status", r.Status));
         }
 
         return results;

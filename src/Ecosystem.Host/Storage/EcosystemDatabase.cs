@@ -1,3 +1,4 @@
+using Npgsql;
 using Ecosystem.Host.Hosting;
 using Microsoft.Data.Sqlite;
 
@@ -36,7 +37,16 @@ public sealed class EcosystemDatabase
                     "Ecosystem:Storage:Provider is 'postgres' but ConnectionStrings:Ecosystem is empty.");
             }
 
-            return new EcosystemDatabase(StorageOptions.Postgres, connectionString, "Npgsql", connectionString);
+            // The engine never changes session state, so the DISCARD ALL that Npgsql sends when a pooled
+            // connection is returned is a wasted round trip per storage call; an explicit setting wins.
+            var builder = new NpgsqlConnectionStringBuilder(connectionString);
+            if (!connectionString.Contains("Reset On Close", StringComparison.OrdinalIgnoreCase))
+            {
+                builder.NoResetOnClose = true;
+            }
+
+            var pg = builder.ConnectionString;
+            return new EcosystemDatabase(StorageOptions.Postgres, pg, "Npgsql", pg);
         }
 
         var dir = Path.GetFullPath(options.DataDirectory);

@@ -96,7 +96,9 @@ public sealed class PartnerLifecycleTests(GrainClusterFixture fixture)
             AgreementSigned(partnerId, "program_terms", now.AddDays(-4)),
             DealRegistered(NewId("deal"), partnerId, lastActivity));
         var before = await partner.ViewAsync();
-        var savedBefore = (await fixture.SavedAsync(partner))!.State.HealthHistory[^1];
+        // A health point that events brought is saved with the next checkpoint, 30 s on.
+        fixture.Time.Advance(TimeSpan.FromSeconds(30));
+        var savedBefore = (await fixture.SavedWhenAsync(partner, s => s.HealthHistory.Count > 0 && s.HealthHistory[^1].Score == 55, "the health point of the events")).HealthHistory[^1];
 
         Assert.Equal("active", before.LifecycleStage);
         Assert.Equal(100m, before.Component("engagement").Score);

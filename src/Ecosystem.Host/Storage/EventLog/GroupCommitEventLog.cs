@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Threading.Channels;
+using Ecosystem.Host.Diagnostics;
 using Ecosystem.Contracts.Events;
 using Ecosystem.Domain.Events;
 using Ecosystem.Grains.EventLog;
@@ -106,9 +108,12 @@ public sealed partial class GroupCommitEventLog : IEventLog, IAsyncDisposable
         }
 
         AppendOutcome[] outcomes;
+        var started = Stopwatch.GetTimestamp();
         try
         {
             outcomes = await _store.AppendBatchAsync(batch, _time.GetUtcNow(), CancellationToken.None);
+            EngineMeter.AppendDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            EngineMeter.AppendBatch.Record(batch.Count);
         }
         catch (Exception ex)
         {
