@@ -10,7 +10,7 @@ namespace Ecosystem.LoadTests;
 /// registered once and touched once, then left idle; measures what an activated deal costs in memory.
 /// <list type="bullet">
 /// <item><c>--deals N</c> (default 100,000), <c>--partners P</c> (default 1,000), <c>--batch B</c> (default 1,000),
-/// <c>--concurrency K</c> (default 4).</item>
+/// <c>--concurrency K</c> (default 4), <c>--hold-seconds S</c> (keep the engine running after measuring, for a heap dump).</item>
 /// </list>
 /// Reported: the engine's RSS before the first deal and after the last (after a short settle), the difference per
 /// deal, the live deal activations the cluster reports (<c>GET /api/admin/cluster</c>), and registrations per second.
@@ -49,6 +49,12 @@ internal static class IdleDeals
         var seconds = clock.Elapsed.TotalSeconds;
         var after = await SettledRssAsync(engine);
         var dealsAfter = await DealActivationsAsync(http);
+        if (Args.Int(args, "--hold-seconds", 0) is > 0 and var hold)
+        {
+            // Time to look inside the engine (dotnet-gcdump, dotnet-counters) before it is stopped.
+            Console.WriteLine($"holding the engine (pid {engine?.Pid}) for {hold} s");
+            await Task.Delay(TimeSpan.FromSeconds(hold));
+        }
 
         return new IdleDealsReport(
             Scenario: "deals",

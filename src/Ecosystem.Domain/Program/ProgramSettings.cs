@@ -1,4 +1,5 @@
 using Ecosystem.Domain.Events;
+using Ecosystem.Domain.Integrations;
 using Ecosystem.Domain.Money;
 
 namespace Ecosystem.Domain.Program;
@@ -17,6 +18,7 @@ public sealed record ProgramSettings
     [Id(4)] public HealthSettings Health { get; init; } = new();
     [Id(5)] public string ReportingCurrency { get; init; } = "USD";
     [Id(6)] public IReadOnlyList<FxRate> FxRates { get; init; } = [];
+    [Id(7)] public IntegrationSettings Integrations { get; init; } = new();
 
     public static ProgramSettings Default { get; } = new();
 
@@ -207,6 +209,21 @@ public sealed record ProgramSettings
                 if (!seen.Add((r.Currency, r.ValidFrom)))
                 {
                     Add($"fxRates[{i}]", "duplicates another rate for the same currency and date");
+                }
+            }
+        }
+
+        if (Integrations is null)
+        {
+            Add("integrations", "is required");
+        }
+        else
+        {
+            foreach (var (key, messages) in Integrations.Validate("integrations"))
+            {
+                foreach (var message in messages)
+                {
+                    Add(key, message);
                 }
             }
         }

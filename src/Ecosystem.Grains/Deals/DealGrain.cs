@@ -29,7 +29,6 @@ public sealed partial class DealGrain(
     ILogger<DealGrain> logger)
     : ProjectionGrain<DealState>(snapshot, log, logger), IDealGrain, IRemindable
 {
-    private const string ExpiryReminder = "registration-expiry";
 
     /// <summary>A busy room gets at most one DealChanged per this interval; the first change goes out at once.</summary>
     private static readonly TimeSpan PushInterval = TimeSpan.FromMilliseconds(50);
@@ -186,7 +185,7 @@ public sealed partial class DealGrain(
 
             if (e.Event.Type is EventTypes.DealRegistered or EventTypes.DealClosed or EventTypes.DealRegistrationReviewed)
             {
-                await ScheduleExpiryAsync();
+                ArmExpiryTimer();
             }
         }
 
@@ -219,29 +218,16 @@ public sealed partial class DealGrain(
         State.RegistrationStatus is { } status && RegistrationStatus.Holds(status) && State.Outcome is null && State.ExpiresAt is not null;
 
     /// <summary>
-    /// A durable reminder makes sure the deal wakes up for its expiry after any restart; an in-memory
-    /// timer on the engine clock makes it fire on the second (reminders are coarse).
+    /// Nothing has to happen at the moment a registration expires: its status, and the account's freedom, are read
+    /// against the clock (<see cref="EffectiveStatus"/>). Only a room with people in it should see the change as it
+    /// happens, so a timer on the engine clock runs while someone is present. No reminder: an idle deal costs neither
+    /// a write nor a wake-up for its expiry.
     /// </summary>
-    private async Task ScheduleExpiryAsync()
-    {
-        if (ExpiryPending)
-        {
-            var due = State.ExpiresAt!.Value - time.GetUtcNow();
-            await this.RegisterOrUpdateReminder(ExpiryReminder, due < TimeSpan.Zero ? TimeSpan.Zero : due, TimeSpan.FromMinutes(1));
-        }
-        else if (await this.GetReminder(ExpiryReminder) is { } reminder)
-        {
-            await this.UnregisterReminder(reminder);
-        }
-
-        ArmExpiryTimer();
-    }
-
     private void ArmExpiryTimer()
     {
         _expiryTimer?.Dispose();
         _expiryTimer = null;
-        if (!ExpiryPending)
+        if (!ExpiryPending || _present.Count == 0)
         {
             return;
         }
@@ -254,26 +240,34 @@ public sealed partial class DealGrain(
         _expiryTimer = time.CreateTimer(_ => _ = self.ExpireIfDue(), null, due, Timeout.InfiniteTimeSpan);
     }
 
+    private ITimer? ArmExpiryTimerReturning()
+    {
+        ArmExpiryTimer();
+        return _expiryTimer;
+    }
+
     public async Task ExpireIfDue()
     {
         if (ExpiryPending && EffectiveStatus() == RegistrationStatus.Expired)
         {
             State.RegistrationStatus = RegistrationStatus.Expired;
             LogExpired(Key, State.AccountId);
-            await SaveAsync();
             await PushChangedAsync();
-        }
-
-        if (!ExpiryPending && await this.GetReminder(ExpiryReminder) is { } reminder)
-        {
-            await this.UnregisterReminder(reminder);
         }
 
         ArmExpiryTimer();
     }
 
-    public Task ReceiveReminder(string reminderName, TickStatus status) =>
-        reminderName == ExpiryReminder ? ExpireIfDue() : Task.CompletedTask;
+    /// <summary>Earlier versions kept a reminder per registration; one that still ticks is retired here.</summary>
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (await this.GetReminder(reminderName) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+
+        await ExpireIfDue();
+    }
 
     public Task<bool> HoldsAccount()
     {
@@ -477,6 +471,7 @@ public sealed partial class DealGrain(
         }
 
         _presenceTimer ??= this.RegisterGrainTimer(SweepPresenceAsync, new GrainTimerCreationOptions(PresenceSweep, PresenceSweep) { KeepAlive = true });
+        _expiryTimer ??= ArmExpiryTimerReturning();
         await PushPresenceAsync();
         return Present();
     }
@@ -485,6 +480,11 @@ public sealed partial class DealGrain(
     {
         if (_present.Remove(connectionId))
         {
+            if (_present.Count == 0)
+            {
+                ArmExpiryTimer();
+            }
+
             await PushPresenceAsync();
         }
     }
@@ -509,6 +509,7 @@ public sealed partial class DealGrain(
         }
 
         _presenceTimer ??= this.RegisterGrainTimer(SweepPresenceAsync, new GrainTimerCreationOptions(PresenceSweep, PresenceSweep) { KeepAlive = true });
+        _expiryTimer ??= ArmExpiryTimerReturning();
     }
 
     /// <summary>Drops members whose node has stopped vouching for them (the node died).</summary>
@@ -530,6 +531,7 @@ public sealed partial class DealGrain(
         {
             _presenceTimer?.Dispose();
             _presenceTimer = null;
+            ArmExpiryTimer();
         }
     }
 

@@ -18,11 +18,11 @@ namespace Ecosystem.Host.Intake;
 /// (durable before anyone hears "accepted"), then hand the events to the grains they concern.
 /// </summary>
 public sealed partial class EventIntake(
-    IEventLog log,
+    GroupCommitEventLog log,
     EventPermissions permissions,
     IGrainFactory grains,
     TimeProvider time,
-    ILogger<EventIntake> logger)
+    ILogger<EventIntake> logger) : IEventDispatcher
 {
     /// <param name="events">The JSON values of the request, already split from a single event or an array.</param>
     public async Task<IReadOnlyList<EventResult>> IngestAsync(Principal who, IReadOnlyList<JsonElement> events, CancellationToken cancellationToken)
@@ -100,8 +100,10 @@ public sealed partial class EventIntake(
             }
         }
 
-        var outcomes = await log.AppendAsync(pending, cancellationToken);
-        var accepted = new List<LoggedEvent>(pending.Count + registrations.Count + answers.Count);
+        // The log hands these to their grains itself, together with the other requests of the same commit.
+        var outcomes = await log.AppendAsync(pending, this, cancellationToken);
+        var accepted = new List<LoggedEvent>(registrations.Count + answers.Count);
+        var acceptedCount = 0;
         accepted.AddRange(answered);
         foreach (var (index, id, logged) in registered)
         {
@@ -119,7 +121,7 @@ public sealed partial class EventIntake(
             results[pendingIndex[p]] = new EventResult(e.Event.Id, o.Duplicate ? EventStatus.Duplicate : EventStatus.Accepted);
             if (!o.Duplicate)
             {
-                accepted.Add(new LoggedEvent(o.Seq, o.AcceptedAt, e.Event, e.RawJson));
+                acceptedCount++;
             }
         }
 
@@ -133,11 +135,11 @@ public sealed partial class EventIntake(
 
         if (accepted.Count > 0)
         {
-            LogAccepted(who.KeyId, accepted.Count, events.Count);
-            var started = Stopwatch.GetTimestamp();
+            // Registrations and lead answers were logged by their grains; the rest of their audience hears of them here.
             await DispatchAsync(accepted);
-            EngineMeter.DispatchDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
+
+        LogAccepted(who.KeyId, acceptedCount + accepted.Count, events.Count);
 
         foreach (var r in results)
         {
@@ -181,8 +183,9 @@ public sealed partial class EventIntake(
     /// Hands each grain its events in one call, in log order. A failure here loses nothing: the events
     /// are in the log, and the grain reads them at its next checkpoint or activation.
     /// </summary>
-    private async Task DispatchAsync(List<LoggedEvent> accepted)
+    public async Task DispatchAsync(List<LoggedEvent> events)
     {
+        var started = Stopwatch.GetTimestamp();
         var byGrain = new Dictionary<(StreamKind, string), List<LoggedEvent>>();
         void Add(StreamKind kind, string? key, LoggedEvent e)
         {
@@ -199,7 +202,7 @@ public sealed partial class EventIntake(
             list.Add(e);
         }
 
-        foreach (var e in accepted)
+        foreach (var e in events)
         {
             Add(StreamKind.Deal, e.Event.DealId, e);
             Add(StreamKind.Partner, e.Event.PartnerId, e);
@@ -225,6 +228,7 @@ public sealed partial class EventIntake(
         }
 
         await Task.WhenAll(calls);
+        EngineMeter.DispatchDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
     }
 
     /// <summary>

@@ -38,14 +38,22 @@ public sealed partial class GroupCommitEventLog : IEventLog, IAsyncDisposable
         _loop = Task.Run(RunAsync);
     }
 
-    public async Task<IReadOnlyList<AppendOutcome>> AppendAsync(IReadOnlyList<PendingEvent> events, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<AppendOutcome>> AppendAsync(IReadOnlyList<PendingEvent> events, CancellationToken cancellationToken = default) =>
+        AppendAsync(events, null, cancellationToken);
+
+    /// <summary>
+    /// Appends, then hands the new events to <paramref name="dispatcher"/> before answering. The events of every request
+    /// in one commit that named the same dispatcher go to it in one call, so a grain that several concurrent requests
+    /// concern is called once per commit rather than once per request.
+    /// </summary>
+    public async Task<IReadOnlyList<AppendOutcome>> AppendAsync(IReadOnlyList<PendingEvent> events, IEventDispatcher? dispatcher, CancellationToken cancellationToken = default)
     {
         if (events.Count == 0)
         {
             return [];
         }
 
-        var work = new Work(events);
+        var work = new Work(events, dispatcher);
         await _queue.Writer.WriteAsync(work, cancellationToken);
         // Not cancellable once queued: the caller must learn whether its events became durable.
         return await work.Done.Task;
@@ -126,17 +134,57 @@ public sealed partial class GroupCommitEventLog : IEventLog, IAsyncDisposable
             return;
         }
 
+        var results = new AppendOutcome[group.Count][];
+        Dictionary<IEventDispatcher, List<LoggedEvent>>? toDispatch = null;
         for (var w = 0; w < group.Count; w++)
         {
             var pos = positions[w];
-            var result = new AppendOutcome[pos.Length];
+            var work = group[w];
+            var result = results[w] = new AppendOutcome[pos.Length];
             for (var i = 0; i < pos.Length; i++)
             {
                 result[i] = pos[i] < 0 ? AppendOutcome.DuplicateOf : outcomes[pos[i]];
-            }
+                if (work.Dispatcher is { } dispatcher && !result[i].Duplicate)
+                {
+                    toDispatch ??= [];
+                    if (!toDispatch.TryGetValue(dispatcher, out var list))
+                    {
+                        toDispatch[dispatcher] = list = new List<LoggedEvent>(total);
+                    }
 
-            group[w].Done.TrySetResult(result);
+                    var e = work.Events[i];
+                    list.Add(new LoggedEvent(result[i].Seq, result[i].AcceptedAt, e.Event, e.RawJson, e.Registration));
+                }
+            }
         }
+
+        // The next commit does not wait for this one's grains: they fold in the background while requests wait for theirs.
+        var dispatched = toDispatch?.ToDictionary(d => d.Key, d => d.Key.DispatchAsync(d.Value));
+        for (var w = 0; w < group.Count; w++)
+        {
+            if (group[w].Dispatcher is { } dispatcher && dispatched is not null && dispatched.TryGetValue(dispatcher, out var task))
+            {
+                _ = CompleteAfterAsync(task, group[w], results[w]);
+            }
+            else
+            {
+                group[w].Done.TrySetResult(results[w]);
+            }
+        }
+    }
+
+    private static async Task CompleteAfterAsync(Task dispatched, Work work, AppendOutcome[] result)
+    {
+        try
+        {
+            await dispatched;
+        }
+        catch (Exception)
+        {
+            // The dispatcher logs its own failures; the events are durable and the grains catch up from the log.
+        }
+
+        work.Done.TrySetResult(result);
     }
 
     public async ValueTask DisposeAsync()
@@ -149,11 +197,18 @@ public sealed partial class GroupCommitEventLog : IEventLog, IAsyncDisposable
     [LoggerMessage(Level = LogLevel.Error, Message = "Appending {Count} events to the log failed")]
     private partial void LogAppendFailed(Exception ex, int count);
 
-    private sealed class Work(IReadOnlyList<PendingEvent> events)
+    private sealed class Work(IReadOnlyList<PendingEvent> events, IEventDispatcher? dispatcher)
     {
         public IReadOnlyList<PendingEvent> Events { get; } = events;
+        public IEventDispatcher? Dispatcher { get; } = dispatcher;
         public TaskCompletionSource<IReadOnlyList<AppendOutcome>> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
+}
+
+/// <summary>Hands events the log has just made durable to the grains they concern.</summary>
+public interface IEventDispatcher
+{
+    Task DispatchAsync(List<LoggedEvent> events);
 }
 
 /// <summary>The database did not take the append; nothing of it is durable and the client should retry.</summary>
