@@ -25,6 +25,12 @@ public interface IEventLog
     /// <summary>The events of one deal, partner, lead, account or integration after <paramref name="afterSeq"/>, in log order.</summary>
     Task<IReadOnlyList<LoggedEvent>> ReadStreamAsync(StreamKind kind, string key, long afterSeq, int limit, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The same, leaving out the events in <paramref name="except"/> (those the reader already holds): a grain checking
+    /// for a delivery it missed reads back only what it lacks, not every event since its watermark.
+    /// </summary>
+    Task<IReadOnlyList<LoggedEvent>> ReadStreamAsync(StreamKind kind, string key, long afterSeq, int limit, IReadOnlyCollection<long>? except, CancellationToken cancellationToken = default);
+
     /// <summary>The keys of the streams of a kind (e.g. every deal id), in ordinal order, after <paramref name="afterKey"/>.</summary>
     Task<IReadOnlyList<string>> StreamKeysAsync(StreamKind kind, string? afterKey, int limit, CancellationToken cancellationToken = default);
 

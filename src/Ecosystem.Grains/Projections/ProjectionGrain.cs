@@ -192,9 +192,11 @@ public abstract class ProjectionGrain<TState> : Grain, IEventStreamGrain where T
         var cursor = _snapshot.State.Cursor;
         var recovered = new List<LoggedEvent>();
         var after = cursor.Watermark;
+        // What is already applied above the watermark is not read again: only what this grain lacks comes back.
+        long[]? held = cursor.AppliedAbove.Count > 0 ? [.. cursor.AppliedAbove] : null;
         while (true)
         {
-            var page = await _log.ReadStreamAsync(Kind, Key, after, ReadPageSize, cancellationToken);
+            var page = await _log.ReadStreamAsync(Kind, Key, after, ReadPageSize, held, cancellationToken);
             foreach (var e in page)
             {
                 if (cursor.TryMark(e.Seq))
@@ -212,7 +214,9 @@ public abstract class ProjectionGrain<TState> : Grain, IEventStreamGrain where T
             }
         }
 
-        cursor.Advance(after);
+        // The log commits in sequence order, so once the stream is read to its end, nothing this stream will ever hold
+        // lies below the highest event held or read: the watermark moves past both.
+        cursor.Advance(held is null ? after : Math.Max(after, held.Max()));
         return recovered;
     }
 }

@@ -60,7 +60,10 @@ public sealed partial class GroupCommitEventLog : IEventLog, IAsyncDisposable
     }
 
     public Task<IReadOnlyList<LoggedEvent>> ReadStreamAsync(StreamKind kind, string key, long afterSeq, int limit, CancellationToken cancellationToken = default) =>
-        _store.ReadStreamAsync(kind, key, afterSeq, limit, cancellationToken);
+        _store.ReadStreamAsync(kind, key, afterSeq, limit, null, cancellationToken);
+
+    public Task<IReadOnlyList<LoggedEvent>> ReadStreamAsync(StreamKind kind, string key, long afterSeq, int limit, IReadOnlyCollection<long>? except, CancellationToken cancellationToken = default) =>
+        _store.ReadStreamAsync(kind, key, afterSeq, limit, except, cancellationToken);
 
     public Task<bool> PingAsync(CancellationToken cancellationToken = default) => _store.PingAsync(cancellationToken);
 

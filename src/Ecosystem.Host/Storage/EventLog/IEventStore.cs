@@ -12,7 +12,8 @@ public interface IEventStore : IAsyncDisposable
     /// <summary>Appends in one transaction. Ids must be distinct within the batch.</summary>
     Task<AppendOutcome[]> AppendBatchAsync(IReadOnlyList<PendingEvent> events, DateTimeOffset acceptedAt, CancellationToken cancellationToken);
 
-    Task<IReadOnlyList<LoggedEvent>> ReadStreamAsync(StreamKind kind, string key, long afterSeq, int limit, CancellationToken cancellationToken);
+    /// <param name="except">Sequence numbers to leave out (already held by the reader); null for none.</param>
+    Task<IReadOnlyList<LoggedEvent>> ReadStreamAsync(StreamKind kind, string key, long afterSeq, int limit, IReadOnlyCollection<long>? except, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<string>> StreamKeysAsync(StreamKind kind, string? afterKey, int limit, CancellationToken cancellationToken);
 

@@ -87,13 +87,18 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventStor
         return outcomes;
     }
 
-    public async Task<IReadOnlyList<LoggedEvent>> ReadStreamAsync(StreamKind kind, string key, long afterSeq, int limit, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<LoggedEvent>> ReadStreamAsync(StreamKind kind, string key, long afterSeq, int limit, IReadOnlyCollection<long>? except, CancellationToken cancellationToken)
     {
+        var leaveOut = except is { Count: > 0 } ? " AND seq <> ALL(@except)" : "";
         await using var cmd = dataSource.CreateCommand(
-            $"SELECT seq, accepted_at, payload, meta FROM eco_events WHERE {EventRows.Column(kind)} = @key AND seq > @after ORDER BY seq LIMIT @limit");
+            $"SELECT seq, accepted_at, payload, meta FROM eco_events WHERE {EventRows.Column(kind)} = @key AND seq > @after{leaveOut} ORDER BY seq LIMIT @limit");
         cmd.Parameters.AddWithValue("key", key);
         cmd.Parameters.AddWithValue("after", afterSeq);
         cmd.Parameters.AddWithValue("limit", limit);
+        if (leaveOut.Length > 0)
+        {
+            cmd.Parameters.Add(new NpgsqlParameter<long[]>("except", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = [.. except!] });
+        }
         var list = new List<LoggedEvent>();
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

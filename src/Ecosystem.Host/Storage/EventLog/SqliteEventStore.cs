@@ -80,12 +80,16 @@ public sealed class SqliteEventStore(string connectionString) : IEventStore
         return _writer = conn;
     }
 
-    public async Task<IReadOnlyList<LoggedEvent>> ReadStreamAsync(StreamKind kind, string key, long afterSeq, int limit, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<LoggedEvent>> ReadStreamAsync(StreamKind kind, string key, long afterSeq, int limit, IReadOnlyCollection<long>? except, CancellationToken cancellationToken)
     {
         await using var conn = new SqliteConnection(connectionString);
         await conn.OpenAsync(cancellationToken);
         await using var cmd = conn.CreateCommand();
-        cmd.CommandText = $"SELECT seq, accepted_at, payload, meta FROM eco_events WHERE {EventRows.Column(kind)} = $key AND seq > $after ORDER BY seq LIMIT $limit";
+        // Sequence numbers are integers the engine produced, written as literals (SQLite has no array parameters).
+        var leaveOut = except is { Count: > 0 }
+            ? " AND seq NOT IN (" + string.Join(',', except.Select(s => s.ToString(CultureInfo.InvariantCulture))) + ")"
+            : "";
+        cmd.CommandText = $"SELECT seq, accepted_at, payload, meta FROM eco_events WHERE {EventRows.Column(kind)} = $key AND seq > $after{leaveOut} ORDER BY seq LIMIT $limit";
         cmd.Parameters.AddWithValue("$key", key);
         cmd.Parameters.AddWithValue("$after", afterSeq);
         cmd.Parameters.AddWithValue("$limit", limit);
