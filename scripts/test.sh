@@ -13,4 +13,13 @@ if [ -z "${ECOSYSTEM_TEST_POSTGRES:-}" ] && ! ls /usr/lib/postgresql/*/bin/initd
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq postgresql >/dev/null
 fi
 
+# The browser tests (tests/Ecosystem.Browser.Tests) drive Debian's Chromium; they fail, never skip, without it.
+if [ ! -x /usr/bin/chromium ] && { [ "${CI:-}" = "true" ] || [ "$(id -u)" -eq 0 ]; }; then
+  echo "Chromium is missing: installing it for the browser tests (apt-get install -y chromium)"
+  sudo=""
+  if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
+fi
+
 dotnet test Ecosystem.Orleans.sln "$@"

@@ -16,13 +16,24 @@ public sealed class PostgresServer : IAsyncLifetime
     private string? _dataDir;
     private string? _binDir;
     private bool _asPostgresUser;
+    private int _port;
+    private bool _running;
 
     public string AdminConnectionString { get; private set; } = "";
+
+    /// <summary>
+    /// Start a server of its own even when <c>ECOSYSTEM_TEST_POSTGRES</c> names one: for tests that stop and start
+    /// the database (<see cref="StopAsync"/>), which must not take a shared server down. Set before initializing.
+    /// </summary>
+    public bool StartOwnServer { get; init; }
+
+    /// <summary>Whether this instance started the server itself (and so can stop and start it).</summary>
+    public bool OwnsServer => _dataDir is not null;
 
     public async Task InitializeAsync()
     {
         var external = Environment.GetEnvironmentVariable("ECOSYSTEM_TEST_POSTGRES");
-        if (!string.IsNullOrWhiteSpace(external))
+        if (!string.IsNullOrWhiteSpace(external) && !StartOwnServer)
         {
             AdminConnectionString = external;
             return;
@@ -39,13 +50,50 @@ public sealed class PostgresServer : IAsyncLifetime
             await RunAsync("chown", $"postgres {_dataDir}", asPostgres: false);
         }
 
-        var port = FreePort();
+        _port = FreePort();
         await RunAsync(Path.Combine(_binDir, "initdb"), $"-D {_dataDir}/db -U postgres -A trust --no-sync -E UTF8", _asPostgresUser);
+        await StartAsync();
+        AdminConnectionString = $"Host=127.0.0.1;Port={_port};Username=postgres;Database=postgres;Pooling=false";
+    }
+
+    /// <summary>
+    /// Starts the server this instance owns again after <see cref="StopAsync"/> (same port, same data), and waits
+    /// until it accepts connections.
+    /// </summary>
+    public async Task StartAsync()
+    {
+        EnsureOwned();
         // fsync stays on: the kill -9 tests are about durability, and a test server that cheats would hide a bug.
-        await RunAsync(Path.Combine(_binDir, "pg_ctl"),
-            $"-D {_dataDir}/db -l {_dataDir}/log -w -t 60 -o \"-p {port} -k {_dataDir} -c listen_addresses=127.0.0.1 -c max_connections=300\" start",
+        await RunAsync(Path.Combine(_binDir!, "pg_ctl"),
+            $"-D {_dataDir}/db -l {_dataDir}/log -w -t 60 -o \"-p {_port} -k {_dataDir} -c listen_addresses=127.0.0.1 -c max_connections=300\" start",
             _asPostgresUser);
-        AdminConnectionString = $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Pooling=false";
+        _running = true;
+    }
+
+    /// <summary>
+    /// Stops the server this instance owns and returns once it is down. <paramref name="mode"/> is pg_ctl's:
+    /// <c>immediate</c> (the default) is a crash as far as clients can tell (connections cut, recovery from the WAL at
+    /// the next start); <c>fast</c> aborts open transactions and shuts down cleanly.
+    /// </summary>
+    public async Task StopAsync(string mode = "immediate")
+    {
+        EnsureOwned();
+        if (mode is not ("immediate" or "fast" or "smart"))
+        {
+            throw new ArgumentOutOfRangeException(nameof(mode), mode, "pg_ctl stop modes are smart, fast and immediate.");
+        }
+
+        await RunAsync(Path.Combine(_binDir!, "pg_ctl"), $"-D {_dataDir}/db -m {mode} -w -t 60 stop", _asPostgresUser);
+        _running = false;
+    }
+
+    private void EnsureOwned()
+    {
+        if (_dataDir is null || _binDir is null)
+        {
+            throw new InvalidOperationException(
+                "This PostgreSQL was not started by the tests (ECOSYSTEM_TEST_POSTGRES), so it cannot be stopped or started; set StartOwnServer.");
+        }
     }
 
     /// <summary>Creates a fresh, empty database and returns its connection string.</summary>
@@ -88,7 +136,11 @@ public sealed class PostgresServer : IAsyncLifetime
 
         try
         {
-            await RunAsync(Path.Combine(_binDir, "pg_ctl"), $"-D {_dataDir}/db -m immediate -w stop", _asPostgresUser);
+            // A test that stopped the server and failed before starting it again leaves nothing to stop.
+            if (_running)
+            {
+                await RunAsync(Path.Combine(_binDir, "pg_ctl"), $"-D {_dataDir}/db -m immediate -w stop", _asPostgresUser);
+            }
         }
         finally
         {

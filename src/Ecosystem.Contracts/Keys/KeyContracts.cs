@@ -16,6 +16,10 @@ public interface IApiKeyGrain : IGrainWithStringKey
 
     /// <summary>Revokes the key. Returns false when no such key exists.</summary>
     Task<bool> Revoke();
+
+    /// <summary>True while the key exists and is not revoked; hub nodes ask it to close connections of revoked keys.</summary>
+    [AlwaysInterleave]
+    Task<bool> IsActive();
 }
 
 public static class Roles

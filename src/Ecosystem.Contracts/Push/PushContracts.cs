@@ -29,17 +29,33 @@ public interface IPushObserver : IGrainObserver
 
     [OneWay]
     Task MetricsChanged(DashboardMetrics metrics);
+
+    [OneWay]
+    Task IntegrationChanged(Integrations.IntegrationView integration);
 }
 
 /// <summary>
-/// What the channel team's dashboard watches. Today: the partners at risk and the unroutable leads;
-/// the full metrics of the contract grow into this record.
+/// The channel team's live figures: what <c>GET /api/metrics</c> answers, <c>WatchDashboard</c> returns and
+/// <c>MetricsChanged</c> pushes (one shape for all three). Definitions: the README's "Metrics" section.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("eco.DashboardMetrics")]
-public sealed record DashboardMetrics(
-    [property: Id(0)] IReadOnlyList<string> AtRiskPartners,
-    [property: Id(1)] int UnroutableLeads,
-    [property: Id(2)] DateTimeOffset UpdatedAt);
+public sealed record DashboardMetrics
+{
+    [Id(2)] public required DateTimeOffset UpdatedAt { get; init; }
+    [Id(3)] public required Metrics.PartnerCounts Partners { get; init; }
+    [Id(4)] public required Metrics.RevenueMetrics Revenue { get; init; }
+    /// <summary>Activation velocity.</summary>
+    [Id(5)] public required Metrics.ActivationMetrics Activation { get; init; }
+    [Id(6)] public required Metrics.LeadMetrics Leads { get; init; }
+    /// <summary>Integration adoption rate, NRR contribution and marketplace conversion, as the marketplace counts them.</summary>
+    [Id(8)] public required Ecosystem.Domain.Integrations.AdoptionFigures Integrations { get; init; }
+    /// <summary>Partner NPS.</summary>
+    [Id(7)] public required Metrics.NpsMetrics Nps { get; init; }
+    /// <summary>Partner ids at risk now, ordinal order.</summary>
+    [Id(0)] public required IReadOnlyList<string> AtRiskPartners { get; init; }
+    /// <summary>Leads nobody could take (the same as <c>leads.unroutable</c>).</summary>
+    [Id(1)] public required int UnroutableLeads { get; init; }
+}
 
 /// <summary>Assembles <see cref="DashboardMetrics"/> and pushes it (coalesced) when a figure in it changes.</summary>
 public interface IDashboardGrain : IGrainWithStringKey

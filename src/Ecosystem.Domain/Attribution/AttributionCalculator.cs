@@ -397,6 +397,41 @@ public static class AttributionCalculator
         return quotients;
     }
 
+    /// <summary>
+    /// What <see cref="Compute"/> says about who is credited, without splitting the amount: whether the deal has credits
+    /// at all, and its sourced partner (null when none). One pass over the touches, no allocation: for figures that
+    /// need only these (the ecosystem's sourced and influenced revenue), not the credits themselves.
+    /// </summary>
+    public static (bool HasCredits, string? SourcedPartner) Outline(string model, AttributionInput input, AttributionSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(settings);
+        var anyCounted = false;
+        // Only role_weighted can weigh every counted touch 0, which leaves no credits.
+        var anyWeight = model != AttributionModels.RoleWeighted;
+        var registrantCounted = false;
+        Touch? earliestSourced = null;
+        foreach (var t in input.Touches)
+        {
+            if (input.ClosedAt is { } close && t.At > close)
+            {
+                continue;
+            }
+
+            anyCounted = true;
+            anyWeight = anyWeight || (settings.RoleWeights is { } roles && roles.TryGetValue(t.Role, out var w) && w > 0);
+            registrantCounted = registrantCounted || string.Equals(t.PartnerId, input.ApprovedRegistrant, StringComparison.Ordinal);
+            if (string.Equals(t.Role, TouchRoles.Sourced, StringComparison.Ordinal) && (earliestSourced is null || TouchOrder(t, earliestSourced) < 0))
+            {
+                earliestSourced = t;
+            }
+        }
+
+        return !anyCounted || !anyWeight
+            ? (false, null)
+            : (true, registrantCounted ? input.ApprovedRegistrant : earliestSourced?.PartnerId);
+    }
+
     /// <summary>The index of the sourced partner, or -1.</summary>
     private static int SourcedPartner(string? approvedRegistrant, Dictionary<string, int> index, Touch[] counted)
     {

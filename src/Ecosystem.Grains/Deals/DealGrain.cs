@@ -1,5 +1,6 @@
 using Ecosystem.Contracts.Deals;
 using Ecosystem.Contracts.Events;
+using Ecosystem.Contracts.Metrics;
 using Ecosystem.Contracts.Partners;
 using Ecosystem.Contracts.Push;
 using Ecosystem.Domain.Attribution;
@@ -9,6 +10,7 @@ using Ecosystem.Grains.Program;
 using Ecosystem.Domain.Deals;
 using Ecosystem.Domain.Events;
 using Ecosystem.Grains.EventLog;
+using Ecosystem.Grains.Metrics;
 using Ecosystem.Grains.Projections;
 using Ecosystem.Grains.Push;
 using Microsoft.Extensions.DependencyInjection;
@@ -33,6 +35,9 @@ public sealed partial class DealGrain(
     /// <summary>A busy room gets at most one DealChanged per this interval; the first change goes out at once.</summary>
     private static readonly TimeSpan PushInterval = TimeSpan.FromMilliseconds(50);
 
+    /// <summary>A deal reports its part of the ecosystem's figures at most once per this interval.</summary>
+    private static readonly TimeSpan MetricsInterval = TimeSpan.FromSeconds(1);
+
     private static readonly TimeSpan MaxTimerWait = TimeSpan.FromDays(1);
     private static readonly TimeSpan PresenceSweep = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan PresenceTimeout = Pushes.RegisterEvery * 3;
@@ -43,6 +48,10 @@ public sealed partial class DealGrain(
     private PushThrottle? _throttle;
     private string? _lastAttributionPushed;
     private Dictionary<string, DealContribution>? _lastContributions;
+    private PushThrottle? _metricsThrottle;
+    private DealMetricsReport? _lastMetrics;
+    private bool _metricsSent;
+    private MetricsReportVersion? _metricsVersion;
 
     protected override StreamKind Kind => StreamKind.Deal;
 
@@ -67,6 +76,8 @@ public sealed partial class DealGrain(
             // credits and the partners hearing of it. Partners ignore what they already have.
             await SendContributionsAsync(onlyIfChanged: false);
         }
+
+        await ReportMetricsAsync();
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -196,6 +207,12 @@ public sealed partial class DealGrain(
             await SendContributionsAsync(onlyIfChanged: true);
         }
 
+        // Chat and stage changes leave the deal's part in the figures as it was.
+        if (applied.Any(e => e.Event.Type is not (EventTypes.DealMessage or EventTypes.DealStageChanged)))
+        {
+            await ReportMetricsAsync();
+        }
+
         await PushChangedAsync();
     }
 
@@ -252,6 +269,7 @@ public sealed partial class DealGrain(
         {
             State.RegistrationStatus = RegistrationStatus.Expired;
             LogExpired(Key, State.AccountId);
+            await ReportMetricsAsync();
             await PushChangedAsync();
         }
 
@@ -414,10 +432,46 @@ public sealed partial class DealGrain(
         ArmExpiryTimer();
         _lastContributions = null;
         await SendContributionsAsync(onlyIfChanged: false);
+        // Replay is also how the figures heal after the metrics lost their last seconds: report even an unchanged part.
+        _metricsSent = false;
+        await ReportMetricsAsync();
         await PushChangedAsync();
     }
 
     public Task<bool> IsParticipant(string partnerId) => Task.FromResult(State.Partners.ContainsKey(partnerId));
+
+    // ---- Metrics ----------------------------------------------------------------------------------
+
+    /// <summary>
+    /// Tells the ecosystem's figures this deal's part: at most once per <see cref="MetricsInterval"/> (a one-way call, the
+    /// latest part at the end of the interval), and only when the part changed since the last report of this activation.
+    /// A busy deal computes its credits for the figures once a second, not once per event; the dashboard is pushed a
+    /// few times a second at most anyway.
+    /// </summary>
+    private Task ReportMetricsAsync()
+    {
+        _metricsThrottle ??= new PushThrottle(MetricsInterval, SendMetricsAsync,
+            (callback, due) => this.RegisterGrainTimer(callback, due, Timeout.InfiniteTimeSpan));
+        return _metricsThrottle.RequestAsync();
+    }
+
+    private async Task SendMetricsAsync()
+    {
+        if (State.Timeline.Count == 0)
+        {
+            return;
+        }
+
+        var report = MetricsReports.ForDeal(State, State.RegistrationStatus == RegistrationStatus.Approved ? State.RegisteredBy : null, await programs.GetAsync());
+        if (_metricsSent && report == _lastMetrics)
+        {
+            return;
+        }
+
+        _metricsSent = true;
+        _lastMetrics = report;
+        await GrainFactory.GetGrain<IMetricsGrain>(IMetricsGrain.Key).ReportDeal(Key, (_metricsVersion ??= new(time)).Next(), report);
+    }
 
     // ---- Pushes -----------------------------------------------------------------------------------
 

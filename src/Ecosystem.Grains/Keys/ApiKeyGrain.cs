@@ -64,4 +64,6 @@ public sealed class ApiKeyGrain(
 
         return true;
     }
+
+    public Task<bool> IsActive() => Task.FromResult(state.State.Principal is not null && !state.State.Revoked);
 }

@@ -1,9 +1,11 @@
 using Ecosystem.Contracts.Deals;
 using Ecosystem.Contracts.Events;
 using Ecosystem.Contracts.Leads;
+using Ecosystem.Contracts.Metrics;
 using Ecosystem.Contracts.Partners;
 using Ecosystem.Domain.Events;
 using Ecosystem.Grains.EventLog;
+using Ecosystem.Grains.Metrics;
 using Ecosystem.Grains.Program;
 using Ecosystem.Grains.Projections;
 using Ecosystem.Grains.Push;
@@ -44,6 +46,7 @@ public sealed partial class LeadGrain(
         }
 
         ArmOfferTimer();
+        await ReportMetricsAsync();
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -123,6 +126,7 @@ public sealed partial class LeadGrain(
         }
 
         await ScheduleOfferExpiryAsync();
+        await ReportMetricsAsync();
     }
 
     private string RegionKey => (State.Region ?? "").ToLowerInvariant();
@@ -269,10 +273,28 @@ public sealed partial class LeadGrain(
         }
 
         await ScheduleOfferExpiryAsync();
+        await ReportMetricsAsync();
     }
 
     public Task ReceiveReminder(string reminderName, TickStatus status) =>
         reminderName == OfferReminder ? ExpireOfferIfDue() : Task.CompletedTask;
+
+    // ---- Metrics ----------------------------------------------------------------------------------------
+
+    private LeadMetricsReport? _lastMetrics;
+    private MetricsReportVersion? _metricsVersion;
+
+    /// <summary>Tells the ecosystem's figures this lead's part when it changed (a one-way call).</summary>
+    private Task ReportMetricsAsync()
+    {
+        if (MetricsReports.ForLead(State) is not { } report || report == _lastMetrics)
+        {
+            return Task.CompletedTask;
+        }
+
+        _lastMetrics = report;
+        return GrainFactory.GetGrain<IMetricsGrain>(IMetricsGrain.Key).ReportLead(Key, (_metricsVersion ??= new(time)).Next(), report);
+    }
 
     // ---- View -----------------------------------------------------------------------------------------
 

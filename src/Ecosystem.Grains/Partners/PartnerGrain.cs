@@ -2,10 +2,12 @@ using Ecosystem.Contracts.Events;
 using Ecosystem.Contracts.Partners;
 using Ecosystem.Domain.Events;
 using Ecosystem.Contracts.Leads;
+using Ecosystem.Contracts.Metrics;
 using Ecosystem.Domain.Leads;
 using Ecosystem.Domain.Partners;
 using Ecosystem.Domain.Program;
 using Ecosystem.Grains.EventLog;
+using Ecosystem.Grains.Metrics;
 using Ecosystem.Grains.Program;
 using Ecosystem.Grains.Projections;
 using Ecosystem.Grains.Push;
@@ -428,7 +430,24 @@ public sealed partial class PartnerGrain(
         }
 
         await SyncRoutingAsync(d, program);
+        await ReportMetricsAsync(d);
         await PushChangedAsync();
+    }
+
+    private PartnerMetricsReport? _lastMetrics;
+    private MetricsReportVersion? _metricsVersion;
+
+    /// <summary>Tells the ecosystem's figures this partner's part when it changed: a one-way call, rare next to evaluations.</summary>
+    private Task ReportMetricsAsync(Derived d)
+    {
+        var report = MetricsReports.ForPartner(d.View, State.SurveyScores);
+        if (report == _lastMetrics)
+        {
+            return Task.CompletedTask;
+        }
+
+        _lastMetrics = report;
+        return GrainFactory.GetGrain<IMetricsGrain>(IMetricsGrain.Key).ReportPartner(Key, (_metricsVersion ??= new(time)).Next(), report);
     }
 
     public async Task Evaluate()

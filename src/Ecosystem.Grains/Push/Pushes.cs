@@ -31,6 +31,8 @@ public sealed partial class Pushes(IGrainFactory grains, ILogger<Pushes> logger)
 
     public Task MetricsChanged(DashboardMetrics metrics) => SendAsync(o => o.MetricsChanged(metrics));
 
+    public Task IntegrationChanged(Contracts.Integrations.IntegrationView integration) => SendAsync(o => o.IntegrationChanged(integration));
+
     /// <summary>Forget the cached node list (a node just registered and must not miss the next push).</summary>
     public void Invalidate() => _fresh = false;
 

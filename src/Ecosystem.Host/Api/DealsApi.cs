@@ -20,6 +20,11 @@ public static class DealsApi
 
     private static async Task<IResult> GetDeal(string dealId, HttpContext http, IGrainFactory grains)
     {
+        if (!Ids.IsValid(dealId))
+        {
+            return Problems.NotFound("This deal");
+        }
+
         var who = http.User.ToPrincipal();
         var deal = grains.GetGrain<IDealGrain>(dealId);
         if (who.IsPartner && !await deal.IsParticipant(who.PartnerId!))
@@ -36,6 +41,11 @@ public static class DealsApi
         if (model is not null && !Domain.Program.AttributionModels.All.Contains(model))
         {
             return Problems.Invalid("model", $"must be one of {string.Join(", ", Domain.Program.AttributionModels.All)}");
+        }
+
+        if (!Ids.IsValid(dealId))
+        {
+            return Problems.NotFound("This deal");
         }
 
         var who = http.User.ToPrincipal();
@@ -75,6 +85,11 @@ public static class DealsApi
 
     private static async Task<IResult> GetLead(string leadId, HttpContext http, IGrainFactory grains)
     {
+        if (!Ids.IsValid(leadId))
+        {
+            return Problems.NotFound("This lead");
+        }
+
         var who = http.User.ToPrincipal();
         var view = await grains.GetGrain<ILeadGrain>(leadId).GetView();
         if (view is null || (who.IsPartner && view.OfferedTo != who.PartnerId && view.History.All(h => h.PartnerId != who.PartnerId)))

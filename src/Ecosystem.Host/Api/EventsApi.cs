@@ -7,7 +7,6 @@ using Ecosystem.Grains.EventLog;
 using Ecosystem.Host.Auth;
 using Ecosystem.Host.Intake;
 using Ecosystem.Host.Storage.EventLog;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Ecosystem.Host.Api;
 
@@ -20,6 +19,7 @@ public static class EventsApi
             .Produces<EventsResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .WithSummary("Send one activity event or an array of up to 1,000.");
         api.MapGet("/deals/{dealId}/events", DealEvents).WithSummary("The deal's accepted events from the log, oldest first.");
@@ -32,7 +32,7 @@ public static class EventsApi
     {
         if (http.Request.ContentLength > EventLimits.MaxRequestBytes)
         {
-            return TooLarge();
+            return Problems.TooLarge();
         }
 
         JsonDocument doc;
@@ -42,7 +42,7 @@ public static class EventsApi
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            return TooLarge();
+            return Problems.TooLarge();
         }
         catch (JsonException ex)
         {
@@ -83,12 +83,13 @@ public static class EventsApi
         }
     }
 
-    private static ProblemHttpResult TooLarge() =>
-        TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Payload Too Large",
-            detail: $"A request body may be at most {EventLimits.MaxRequestBytes / (1024 * 1024)} MB.");
-
     private static async Task<IResult> DealEvents(string dealId, long? after, int? limit, HttpContext http, IGrainFactory grains, IEventLog log, CancellationToken ct)
     {
+        if (!Ids.IsValid(dealId))
+        {
+            return Problems.NotFound("This deal");
+        }
+
         var who = http.User.ToPrincipal();
         if (who.IsPartner && !await grains.GetGrain<IDealGrain>(dealId).IsParticipant(who.PartnerId!))
         {
@@ -106,11 +107,21 @@ public static class EventsApi
             return Problems.Forbidden("A partner key reads only its own partner's events.");
         }
 
+        if (!Ids.IsValid(partnerId))
+        {
+            return Problems.NotFound("This partner");
+        }
+
         return await ReadAsync(log, StreamKind.Partner, partnerId, after, limit, ct);
     }
 
     private static async Task<IResult> LeadEvents(string leadId, long? after, int? limit, HttpContext http, IGrainFactory grains, IEventLog log, CancellationToken ct)
     {
+        if (!Ids.IsValid(leadId))
+        {
+            return Problems.NotFound("This lead");
+        }
+
         var who = http.User.ToPrincipal();
         if (who.IsPartner)
         {

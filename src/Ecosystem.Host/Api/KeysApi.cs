@@ -1,6 +1,6 @@
 using Ecosystem.Contracts.Keys;
-using Ecosystem.Domain.Events;
 using Ecosystem.Host.Auth;
+using Ecosystem.Host.Hubs;
 
 namespace Ecosystem.Host.Api;
 
@@ -28,10 +28,10 @@ public static class KeysApi
         var errors = new Dictionary<string, string[]>();
         switch (body.Role)
         {
-            case Roles.Partner when !IsId(body.PartnerId):
+            case Roles.Partner when !Ids.IsValid(body.PartnerId):
                 errors["partnerId"] = ["is required for a partner key (1-200 printable characters)"];
                 break;
-            case Roles.Rep when !IsId(body.UserId):
+            case Roles.Rep when !Ids.IsValid(body.UserId):
                 errors["userId"] = ["is required for a rep key (1-200 printable characters)"];
                 break;
             case Roles.Partner or Roles.Rep:
@@ -54,22 +54,26 @@ public static class KeysApi
             if (await grains.GetGrain<IApiKeyGrain>(id).Create(new Principal(id, body.Role!, partnerId, userId), hash))
             {
                 logger.LogInformation("API key {KeyId} created for {Role} {Subject}", id, body.Role, partnerId ?? userId);
-                return TypedResults.Created($"/api/api-keys/{id}", new CreatedKey(id, key, body.Role!, partnerId, userId));
+                return TypedResults.Created(Ids.Path("/api/api-keys", id), new CreatedKey(id, key, body.Role!, partnerId, userId));
             }
         }
     }
 
-    private static async Task<IResult> Revoke(string id, IGrainFactory grains, ILogger<CreateKeyRequest> logger)
+    private static async Task<IResult> Revoke(string id, IGrainFactory grains, HubConnections hubConnections, ILogger<CreateKeyRequest> logger)
     {
-        if (!IsId(id) || !await grains.GetGrain<IApiKeyGrain>(id).Revoke())
+        if (!Ids.IsValid(id))
+        {
+            return Problems.NotFound("This API key");
+        }
+
+        if (!await grains.GetGrain<IApiKeyGrain>(id).Revoke())
         {
             return Problems.NotFound($"API key '{id}'");
         }
 
-        logger.LogInformation("API key {KeyId} revoked", id);
+        // This node's connections close now; the other nodes' within a second (KeyRevocationWatcher).
+        var closed = hubConnections.Close(id);
+        logger.LogInformation("API key {KeyId} revoked; {Count} hub connections on this node closed", id, closed);
         return TypedResults.NoContent();
     }
-
-    internal static bool IsId(string? s) =>
-        !string.IsNullOrWhiteSpace(s) && s.Length <= EventLimits.MaxIdLength && !s.Any(char.IsControl);
 }

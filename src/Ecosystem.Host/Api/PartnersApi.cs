@@ -22,7 +22,7 @@ public static class PartnersApi
     private static async Task<IResult> Put(string partnerId, PartnerRequest? body, IGrainFactory grains)
     {
         var errors = new Dictionary<string, string[]>();
-        if (!KeysApi.IsId(partnerId))
+        if (!Ids.IsValid(partnerId))
         {
             errors["partnerId"] = ["must be 1-200 printable characters"];
         }
@@ -42,12 +42,12 @@ public static class PartnersApi
             errors["partnerType"] = [$"must be one of {string.Join(", ", PartnerTypes.All)}"];
         }
 
-        if (!KeysApi.IsId(body.Region))
+        if (!Ids.IsValid(body.Region))
         {
             errors["region"] = ["is required (1-200 printable characters)"];
         }
 
-        if (body.Industries is { } industries && (industries.Count > 50 || industries.Any(i => !KeysApi.IsId(i))))
+        if (body.Industries is { } industries && (industries.Count > 50 || industries.Any(i => !Ids.IsValid(i))))
         {
             errors["industries"] = ["must be at most 50 names of 1-200 printable characters"];
         }
@@ -78,7 +78,7 @@ public static class PartnersApi
             PayoutCurrency = body.PayoutCurrency,
         };
         var (view, created) = await grains.GetGrain<IPartnerGrain>(partnerId).PutProfile(profile);
-        return created ? TypedResults.Created($"/api/partners/{partnerId}", view) : TypedResults.Ok(view);
+        return created ? TypedResults.Created(Ids.Path("/api/partners", partnerId), view) : TypedResults.Ok(view);
     }
 
     private static async Task<IResult> List(bool? atRisk, IGrainFactory grains)
@@ -101,6 +101,11 @@ public static class PartnersApi
         if (who.IsPartner && who.PartnerId != partnerId)
         {
             return Problems.Forbidden("A partner key reads only its own partner record.");
+        }
+
+        if (!Ids.IsValid(partnerId))
+        {
+            return Problems.NotFound("This partner");
         }
 
         var view = await grains.GetGrain<IPartnerGrain>(partnerId).GetView();

@@ -37,6 +37,10 @@ public static class ProgramApi
         {
             return Problems.Invalid(string.IsNullOrEmpty(ex.Path) ? "body" : ex.Path.TrimStart('$', '.'), ex.Message);
         }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return Problems.TooLarge();
+        }
 
         if (settings is null)
         {

@@ -5,9 +5,11 @@ using Ecosystem.Grains;
 using Ecosystem.Grains.EventLog;
 using Ecosystem.Host.Api;
 using Ecosystem.Host.Auth;
+using Ecosystem.Host.Hubs;
 using Ecosystem.Host.Intake;
 using Ecosystem.Host.Storage;
 using Ecosystem.Host.Storage.EventLog;
+using Ecosystem.Host.Web;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
@@ -48,7 +50,9 @@ public static class EcosystemHostingExtensions
         builder.Services.AddSingleton<Hubs.DealRooms>();
         builder.Services.AddSingleton<Hubs.HubPushObserver>();
         builder.Services.AddHostedService<Hubs.PushNodeService>();
-        builder.Services.AddSignalR(o => o.MaximumReceiveMessageSize = 64 * 1024)
+        builder.Services.AddSingleton<Hubs.HubConnections>();
+        builder.Services.AddHostedService<Hubs.KeyRevocationWatcher>();
+        builder.Services.AddSignalR(o => o.MaximumReceiveMessageSize = options.Limits.HubMaxMessageBytes)
             .AddJsonProtocol(o => o.PayloadSerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull);
         builder.Services.AddEventLog(database);
         builder.Services.AddSingleton<EventPermissions>();
@@ -57,7 +61,12 @@ public static class EcosystemHostingExtensions
         builder.UseOrleans(silo => silo.ConfigureSilo(options, database));
 
         builder.Services.AddEcosystemAuth();
+        builder.Services.AddKeyRateLimiting();
         builder.Services.AddProblemDetails();
+        // A body over the size limit or cut short surfaces as BadHttpRequestException wherever it is read:
+        // answer with its status (413, 400), never a 500.
+        builder.Services.AddExceptionHandler(o => o.StatusCodeSelector = ex =>
+            ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError);
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
@@ -73,7 +82,13 @@ public static class EcosystemHostingExtensions
         {
             log.ReadFrom.Configuration(builder.Configuration)
                 .ReadFrom.Services(services)
-                .Enrich.FromLogContext();
+                .Enrich.FromLogContext()
+                .Enrich.With(new SecretRedaction(options.AdminApiKey))
+                // A HubException is the hub's answer to a client ("not your deal"), which the client receives; SignalR
+                // logs each one as an error, which would let any client fill the log with errors. Real faults still show.
+                .Filter.ByExcluding(e => e.Exception is Microsoft.AspNetCore.SignalR.HubException
+                    && e.Properties.TryGetValue("SourceContext", out var source)
+                    && source is Serilog.Events.ScalarValue { Value: "Microsoft.AspNetCore.SignalR.Internal.DefaultHubDispatcher" });
             if (options.JsonLogs)
             {
                 log.WriteTo.Console(new RenderedCompactJsonFormatter());
@@ -135,6 +150,7 @@ public static class EcosystemHostingExtensions
             o.Invariant = database.OrleansInvariant;
             o.ConnectionString = database.OrleansConnectionString;
         });
+        BraceSafeGrainStorage.Decorate(silo.Services, StorageNames.Default);
         // Snapshots in Orleans' own version-tolerant binary format ([Id]/[Alias]), not the default
         // Newtonsoft JSON with CLR type names that a class rename would break.
         silo.Services.AddOptions<AdoNetGrainStorageOptions>(StorageNames.Default)
@@ -164,7 +180,11 @@ public static class EcosystemHostingExtensions
         app.UseSerilogRequestLogging();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseWebPages(); // wwwroot: the browser pages, no key needed (the API they call still needs one)
+        app.UseExactRouteIds();
         app.UseAuthentication();
+        app.UseRateLimiter();
+        app.UseHubConnectionCap();
         app.UseAuthorization();
 
         app.MapOpenApi();
@@ -176,6 +196,12 @@ public static class EcosystemHostingExtensions
         app.MapProgramApi();
         app.MapDealsApi();
         app.MapAdminApi();
+        app.MapIntegrationsApi();
+        app.MapMarketplaceApi();
+        app.MapMetricsApi();
+        app.MapMeApi();
+        app.MapRegistrationsApi();
+        app.MapLogApi();
         app.MapHub<Hubs.EcosystemHub>(Hubs.EcosystemHub.Path);
         return app;
     }

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace Ecosystem.Host.Hosting;
 
@@ -16,12 +17,49 @@ public sealed class EcosystemOptions
 
     public string DataDirectory { get; set; } = "./data";
 
+    [ValidateObjectMembers]
     public StorageOptions Storage { get; set; } = new();
 
+    [ValidateObjectMembers]
     public ClusterSettings Cluster { get; set; } = new();
 
     /// <summary>Write logs as compact JSON (one object per line) instead of text.</summary>
     public bool JsonLogs { get; set; }
+
+    [ValidateObjectMembers]
+    public LimitsOptions Limits { get; set; } = new();
+}
+
+/// <summary>
+/// <c>Ecosystem:Limits</c>: what one key may take of a node. The limits hold per node (each node counts
+/// on its own), so with N nodes behind a balancer a key gets up to N times as much. The admin key (the
+/// channel team's, from configuration) is exempt unless <see cref="ExemptAdmin"/> is false: it is the
+/// operator's own tool for bulk set-up and load tests, and there is only one.
+/// </summary>
+public sealed class LimitsOptions
+{
+    /// <summary>Sustained <c>/api</c> requests per second per key (a token bucket refilled at this rate); 0 turns rate limiting off.</summary>
+    [Range(0, 1_000_000)]
+    public int PermitsPerSecond { get; set; } = 200;
+
+    /// <summary>Requests a key may make at once before the sustained rate applies (the bucket's size).</summary>
+    [Range(1, 1_000_000)]
+    public int Burst { get; set; } = 400;
+
+    /// <summary>Whether the admin key bypasses the request rate and the hub connection cap.</summary>
+    public bool ExemptAdmin { get; set; } = true;
+
+    /// <summary>Open SignalR connections per key on one node; 0 means no cap.</summary>
+    [Range(0, 1_000_000)]
+    public int HubConnectionsPerKey { get; set; } = 20;
+
+    /// <summary>Largest SignalR message a client may send, in bytes (a 10,000-character chat line fits with room to spare).</summary>
+    [Range(4 * 1024, 16 * 1024 * 1024)]
+    public int HubMaxMessageBytes { get; set; } = 64 * 1024;
+
+    /// <summary>How often a node asks whether the keys of its open hub connections are still valid, in seconds.</summary>
+    [Range(0.1, 60)]
+    public double RevocationCheckSeconds { get; set; } = 1;
 }
 
 public sealed class StorageOptions

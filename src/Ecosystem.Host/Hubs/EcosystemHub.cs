@@ -26,6 +26,8 @@ public interface IEcosystemClient
     Task LeadOffered(LeadOfferedView offer);
 
     Task MetricsChanged(DashboardMetrics metrics);
+
+    Task IntegrationChanged(Contracts.Integrations.IntegrationView integration);
 }
 
 /// <summary>
@@ -33,7 +35,8 @@ public interface IEcosystemClient
 /// upgrade); a bad key cannot connect. A partner joins only deals it registered or touched.
 /// </summary>
 [Authorize]
-public sealed class EcosystemHub(IGrainFactory grains, EventIntake intake, DealRooms rooms, TimeProvider time) : Hub<IEcosystemClient>
+public sealed class EcosystemHub(IGrainFactory grains, EventIntake intake, DealRooms rooms, HubConnections connections, TimeProvider time)
+    : Hub<IEcosystemClient>
 {
     public const string Path = "/hubs/ecosystem";
 
@@ -43,29 +46,48 @@ public sealed class EcosystemHub(IGrainFactory grains, EventIntake intake, DealR
 
     public const string DashboardGroup = "dashboard";
 
+    /// <summary>Counts the connection against its key's cap; over the cap the connection is closed with the reason.</summary>
+    public override async Task OnConnectedAsync()
+    {
+        if (!connections.TryAdd(Context.User!.ToPrincipal(), Context))
+        {
+            throw new HubException(HubConnectionCap.TooManyMessage(connections.Cap));
+        }
+
+        await base.OnConnectedAsync();
+    }
+
     public async Task<DealView> JoinDeal(string dealId)
     {
         var who = Context.User!.ToPrincipal();
         var deal = await AuthorizeDealAsync(dealId);
-        var view = await deal.GetView() ?? throw new HubException($"Deal '{dealId}' does not exist.");
+        _ = await deal.GetView() ?? throw new HubException($"Deal '{dealId}' does not exist.");
         await Groups.AddToGroupAsync(Context.ConnectionId, DealGroup(dealId));
         var member = new RoomMember(Context.ConnectionId, who.DisplayName, who.Role);
         rooms.Add(dealId, member);
         await deal.Join(rooms.NodeId, member);
-        return view;
+        // Read once in the room: a change that lands meanwhile is in this view or in a push, never in neither.
+        return (await deal.GetView())!;
     }
 
     /// <summary>Watch a partner: its view now, then <c>PartnerChanged</c> on every change. A partner key watches only itself.</summary>
     public async Task<PartnerView> WatchPartner(string partnerId)
     {
+        RequireId(partnerId, nameof(partnerId));
         var who = Context.User!.ToPrincipal();
         if (who.IsPartner && who.PartnerId != partnerId)
         {
             throw new HubException("A partner key watches only its own partner.");
         }
 
-        var view = await grains.GetGrain<IPartnerGrain>(partnerId).GetView() ?? throw new HubException($"Partner '{partnerId}' does not exist.");
+        // Join the group first, then read: a change that lands meanwhile is in this view or in a push, never in neither.
         await Groups.AddToGroupAsync(Context.ConnectionId, PartnerGroup(partnerId));
+        if (await grains.GetGrain<IPartnerGrain>(partnerId).GetView() is not { } view)
+        {
+            await Groups.RemoveFromGroupAsync(Context.ConnectionId, PartnerGroup(partnerId));
+            throw new HubException($"Partner '{partnerId}' does not exist.");
+        }
+
         return view;
     }
 
@@ -81,10 +103,15 @@ public sealed class EcosystemHub(IGrainFactory grains, EventIntake intake, DealR
         return await grains.GetGrain<IDashboardGrain>(IDashboardGrain.Key).Metrics();
     }
 
-    public Task UnwatchPartner(string partnerId) => Groups.RemoveFromGroupAsync(Context.ConnectionId, PartnerGroup(partnerId));
+    public Task UnwatchPartner(string partnerId)
+    {
+        RequireId(partnerId, nameof(partnerId));
+        return Groups.RemoveFromGroupAsync(Context.ConnectionId, PartnerGroup(partnerId));
+    }
 
     public async Task LeaveDeal(string dealId)
     {
+        RequireId(dealId, nameof(dealId));
         await Groups.RemoveFromGroupAsync(Context.ConnectionId, DealGroup(dealId));
         if (rooms.Remove(dealId, Context.ConnectionId))
         {
@@ -115,6 +142,7 @@ public sealed class EcosystemHub(IGrainFactory grains, EventIntake intake, DealR
 
     public override async Task OnDisconnectedAsync(Exception? exception)
     {
+        connections.Remove(Context.User!.ToPrincipal(), Context.ConnectionId);
         foreach (var dealId in rooms.RemoveConnection(Context.ConnectionId))
         {
             await grains.GetGrain<IDealGrain>(dealId).Leave(Context.ConnectionId);
@@ -125,11 +153,7 @@ public sealed class EcosystemHub(IGrainFactory grains, EventIntake intake, DealR
 
     private async Task<IDealGrain> AuthorizeDealAsync(string dealId)
     {
-        if (string.IsNullOrEmpty(dealId) || dealId.Length > Domain.Events.EventLimits.MaxIdLength)
-        {
-            throw new HubException("dealId must be 1-200 characters.");
-        }
-
+        RequireId(dealId, nameof(dealId));
         var who = Context.User!.ToPrincipal();
         var deal = grains.GetGrain<IDealGrain>(dealId);
         if (who.IsPartner && !await deal.IsParticipant(who.PartnerId!))
@@ -139,5 +163,13 @@ public sealed class EcosystemHub(IGrainFactory grains, EventIntake intake, DealR
         }
 
         return deal;
+    }
+
+    private static void RequireId(string? id, string name)
+    {
+        if (!Api.Ids.IsValid(id))
+        {
+            throw new HubException($"{name} must be 1-200 printable characters.");
+        }
     }
 }

@@ -23,6 +23,9 @@ public sealed class HubPushObserver(IHubContext<EcosystemHub, IEcosystemClient> 
         hub.Clients.Group(EcosystemHub.PartnerGroup(offer.PartnerId)).LeadOffered(offer);
 
     public Task MetricsChanged(DashboardMetrics metrics) => hub.Clients.Group(EcosystemHub.DashboardGroup).MetricsChanged(metrics);
+
+    public Task IntegrationChanged(Contracts.Integrations.IntegrationView integration) =>
+        hub.Clients.Group(EcosystemHub.PartnerGroup(integration.PartnerId)).IntegrationChanged(integration);
 }
 
 /// <summary>

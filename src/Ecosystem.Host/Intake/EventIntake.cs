@@ -3,6 +3,7 @@ using System.Text.Json;
 using Ecosystem.Contracts.Accounts;
 using Ecosystem.Contracts.Deals;
 using Ecosystem.Contracts.Events;
+using Ecosystem.Contracts.Integrations;
 using Ecosystem.Contracts.Keys;
 using Ecosystem.Contracts.Leads;
 using Ecosystem.Contracts.Partners;
@@ -52,7 +53,17 @@ public sealed partial class EventIntake(
                 continue;
             }
 
-            var denied = await permissions.CheckAsync(who, e, joined);
+            string? denied;
+            try
+            {
+                denied = await permissions.CheckAsync(who, e, joined);
+            }
+            catch (Exception ex) when (ex is not EventLogUnavailableException)
+            {
+                // A grain the check asks is out of reach (its node just died, its storage is away): nothing of the
+                // request is logged yet, so the client is told to retry (503), not that the server broke (500).
+                throw new EventLogUnavailableException("An event's permission could not be checked.", ex);
+            }
             if (denied is not null)
             {
                 results[i] = new EventResult(e.Id, EventStatus.Rejected, denied);
@@ -77,31 +88,29 @@ public sealed partial class EventIntake(
 
         // Registrations are decided and logged by their account, one account at a time, in request
         // order, and before the rest of the request, so that "register, then touch" logs in that order.
-        var registered = await RegisterAsync(registrations);
+        var registered = new List<(int Index, string Id, LoggedEvent? Logged)>(registrations.Count);
         var answered = new List<LoggedEvent>();
-        // Answers to lead offers are checked and logged by their lead: only the partner holding the offer may answer.
-        foreach (var (index, e) in answers)
+        IReadOnlyList<AppendOutcome> outcomes;
+        try
         {
-            LeadAnswer answer;
-            try
+            await RegisterAsync(registrations, registered);
+            await AnswerLeadsAsync(answers, results, answered);
+            // The log hands these to their grains itself, together with the other requests of the same commit.
+            outcomes = await log.AppendAsync(pending, this, cancellationToken);
+        }
+        catch (EventLogUnavailableException)
+        {
+            // The client is told to retry, and its retry hears "duplicate" of what was logged before the failure, which
+            // then reaches no grain: their grains hear of it now rather than at their next checkpoint.
+            List<LoggedEvent> logged = [.. registered.Select(r => r.Logged).OfType<LoggedEvent>(), .. answered];
+            if (logged.Count > 0)
             {
-                answer = await grains.GetGrain<ILeadGrain>(e.Event.LeadId!).Answer(e.Event, e.RawJson);
-            }
-            catch (Exception ex) when (ex is not EventLogUnavailableException)
-            {
-                throw new EventLogUnavailableException("An answer to a lead offer could not be checked and logged.", ex);
+                await DispatchAsync(logged);
             }
 
-            results[index] = answer.Error is not null ? new EventResult(e.Event.Id, EventStatus.Rejected, answer.Error)
-                : new EventResult(e.Event.Id, answer.Duplicate ? EventStatus.Duplicate : EventStatus.Accepted);
-            if (answer.Logged is not null)
-            {
-                answered.Add(answer.Logged);
-            }
+            throw;
         }
 
-        // The log hands these to their grains itself, together with the other requests of the same commit.
-        var outcomes = await log.AppendAsync(pending, this, cancellationToken);
         var accepted = new List<LoggedEvent>(registrations.Count + answers.Count);
         var acceptedCount = 0;
         accepted.AddRange(answered);
@@ -149,27 +158,54 @@ public sealed partial class EventIntake(
         return results;
     }
 
-    private async Task<List<(int Index, string Id, LoggedEvent? Logged)>> RegisterAsync(List<(int Index, PendingEvent Event)> registrations)
+    /// <summary>Answers to lead offers are checked and logged by their lead: only the partner holding the offer may answer.</summary>
+    private async Task AnswerLeadsAsync(List<(int Index, PendingEvent Event)> answers, EventResult[] results, List<LoggedEvent> answered)
+    {
+        foreach (var (index, e) in answers)
+        {
+            LeadAnswer answer;
+            try
+            {
+                answer = await grains.GetGrain<ILeadGrain>(e.Event.LeadId!).Answer(e.Event, e.RawJson);
+            }
+            catch (Exception ex) when (ex is not EventLogUnavailableException)
+            {
+                throw new EventLogUnavailableException("An answer to a lead offer could not be checked and logged.", ex);
+            }
+
+            results[index] = answer.Error is not null ? new EventResult(e.Event.Id, EventStatus.Rejected, answer.Error)
+                : new EventResult(e.Event.Id, answer.Duplicate ? EventStatus.Duplicate : EventStatus.Accepted);
+            if (answer.Logged is not null)
+            {
+                answered.Add(answer.Logged);
+            }
+        }
+    }
+
+    /// <summary>Decides and logs the registrations, adding each to <paramref name="registered"/> as it is logged.</summary>
+    private async Task RegisterAsync(List<(int Index, PendingEvent Event)> registrations, List<(int Index, string Id, LoggedEvent? Logged)> registered)
     {
         if (registrations.Count == 0)
         {
-            return [];
+            return;
         }
 
         var perAccount = registrations.GroupBy(r => r.Event.Event.AccountId!, StringComparer.Ordinal).Select(async account =>
         {
             var grain = grains.GetGrain<IAccountGrain>(account.Key);
-            var done = new List<(int, string, LoggedEvent?)>();
             foreach (var (index, e) in account)
             {
-                done.Add((index, e.Event.Id, await grain.Register(e.Event, e.RawJson)));
+                var logged = await grain.Register(e.Event, e.RawJson);
+                lock (registered)
+                {
+                    registered.Add((index, e.Event.Id, logged));
+                }
             }
-
-            return done;
-        });
+        }).ToList();
         try
         {
-            return [.. (await Task.WhenAll(perAccount)).SelectMany(d => d)];
+            // Waits for every account, so that what was logged is all in the list even when one of them failed.
+            await Task.WhenAll(perAccount);
         }
         catch (Exception ex) when (ex is not EventLogUnavailableException)
         {
@@ -202,11 +238,19 @@ public sealed partial class EventIntake(
             list.Add(e);
         }
 
+        // The marketplace counts accounts, installs, churn and listing views across all accounts: one call per dispatch.
+        var marketplace = new List<LoggedEvent>();
         foreach (var e in events)
         {
             Add(StreamKind.Deal, e.Event.DealId, e);
             Add(StreamKind.Partner, e.Event.PartnerId, e);
             Add(StreamKind.Lead, e.Event.LeadId, e);
+            Add(StreamKind.Integration, e.Event.IntegrationId, e);
+            if (e.Event.AccountId is not null || e.Event.Type == EventTypes.MarketplaceViewed)
+            {
+                marketplace.Add(e);
+            }
+
             if (e.Event.Type == EventTypes.AccountChurned)
             {
                 // Accounts fold registrations (which reach them directly) and churn; nothing else is sent to them.
@@ -222,9 +266,15 @@ public sealed partial class EventIntake(
                 StreamKind.Deal => grains.GetGrain<IDealGrain>(key),
                 StreamKind.Partner => grains.GetGrain<IPartnerGrain>(key),
                 StreamKind.Account => grains.GetGrain<IAccountGrain>(key),
+                StreamKind.Integration => grains.GetGrain<IIntegrationGrain>(key),
                 _ => grains.GetGrain<ILeadGrain>(key),
             };
             calls.Add(DeliverAsync(grain, kind, key, list));
+        }
+
+        if (marketplace.Count > 0)
+        {
+            calls.Add(DeliverAsync(grains.GetGrain<IMarketplaceGrain>(IMarketplaceGrain.Key), StreamKind.Integration, IMarketplaceGrain.Key, marketplace));
         }
 
         await Task.WhenAll(calls);

@@ -1,4 +1,5 @@
 using Ecosystem.Contracts.Deals;
+using Ecosystem.Contracts.Integrations;
 using Ecosystem.Contracts.Keys;
 using Ecosystem.Contracts.Leads;
 using Ecosystem.Domain.Events;
@@ -7,9 +8,9 @@ namespace Ecosystem.Host.Intake;
 
 /// <summary>
 /// What each kind of key may send. Admin: everything. Rep: deal and lead activity. Partner: only as
-/// itself: events naming its own partnerId, and partnerless deal events for deals it registered or
-/// touched; never registration reviews, churn reports, or integration and marketplace events (those
-/// come from the channel team until integrations have owners).
+/// itself: events naming its own partnerId, partnerless deal events for deals it registered or
+/// touched, and validation and error reports of integrations it owns; never registration reviews,
+/// churn reports, installs, uninstalls or listing views (those come from the channel team's systems).
 /// </summary>
 public sealed class EventPermissions(IGrainFactory grains)
 {
@@ -64,6 +65,12 @@ public sealed class EventPermissions(IGrainFactory grains)
         {
             case EventTypes.DealRegistrationReviewed:
                 return "only an admin or rep may review a registration";
+            case EventTypes.IntegrationValidationReported:
+            case EventTypes.IntegrationErrorReported:
+                // The owning technology partner reports its own integration's evidence; an unknown integration gets the same answer.
+                return await grains.GetGrain<IIntegrationGrain>(e.IntegrationId!).GetOwner() == self
+                    ? null
+                    : $"integration '{e.IntegrationId}' is not an integration of partner '{self}'";
             case EventTypes.AccountChurned:
             case EventTypes.MarketplaceViewed:
             case var t when t.StartsWith("integration.", StringComparison.Ordinal):

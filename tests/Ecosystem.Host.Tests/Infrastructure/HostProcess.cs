@@ -27,6 +27,7 @@ public sealed class HostProcess : IAsyncDisposable
     public const string AdminKey = "test-admin-key-0123456789abcdef";
 
     private readonly ConcurrentQueue<string> _output = new();
+    private readonly ConcurrentQueue<string> _fullLog = new();
     private Process? _process;
 
     public HostProcess(HostStorage storage, IDictionary<string, string>? settings = null)
@@ -37,6 +38,12 @@ public sealed class HostProcess : IAsyncDisposable
 
     public HostStorage Storage { get; }
     public IDictionary<string, string> Settings { get; }
+
+    /// <summary>Keep every line the process writes (stdout and stderr), not only the tail; set before starting.</summary>
+    public bool KeepFullLog { get; set; }
+
+    /// <summary>Every line written since start when <see cref="KeepFullLog"/> is set; otherwise empty.</summary>
+    public IReadOnlyList<string> FullLog => [.. _fullLog];
     public Uri BaseAddress { get; private set; } = new("http://127.0.0.1");
     public int Pid => _process?.Id ?? 0;
 
@@ -119,6 +126,11 @@ public sealed class HostProcess : IAsyncDisposable
         }
 
         _output.Enqueue(line);
+        if (KeepFullLog)
+        {
+            _fullLog.Enqueue(line);
+        }
+
         while (_output.Count > 400 && _output.TryDequeue(out _))
         {
         }

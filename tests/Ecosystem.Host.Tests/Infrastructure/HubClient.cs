@@ -16,7 +16,7 @@ public sealed class HubClient : IAsyncDisposable
 {
     public static readonly TimeSpan PushTimeout = TimeSpan.FromSeconds(10);
 
-    private static readonly string[] Methods = ["DealChanged", "DealMessage", "PresenceChanged", "AttributionChanged", "PartnerChanged", "LeadOffered", "MetricsChanged"];
+    private static readonly string[] Methods = ["DealChanged", "DealMessage", "PresenceChanged", "AttributionChanged", "PartnerChanged", "LeadOffered", "MetricsChanged", "IntegrationChanged"];
 
     private readonly object _gate = new();
     private readonly List<(string Method, JsonElement Payload)> _received = [];

@@ -29,6 +29,12 @@ public sealed partial class GroupCommitEventLog : IEventLog, IAsyncDisposable
     });
     private readonly Task _loop;
 
+    // Outage bookkeeping, touched only by the one commit loop.
+    private static readonly TimeSpan StillFailingEvery = TimeSpan.FromSeconds(10);
+    private int _failedInARow;
+    private long _failingSince;
+    private long _lastFailureWarning;
+
     public GroupCommitEventLog(IEventStore store, TimeProvider time, IOptions<EcosystemOptions> options, ILogger<GroupCommitEventLog> logger)
     {
         _store = store;
@@ -125,10 +131,31 @@ public sealed partial class GroupCommitEventLog : IEventLog, IAsyncDisposable
             outcomes = await _store.AppendBatchAsync(batch, _time.GetUtcNow(), CancellationToken.None);
             EngineMeter.AppendDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             EngineMeter.AppendBatch.Record(batch.Count);
+            if (_failedInARow > 0)
+            {
+                LogAppendRecovered(_failedInARow, Stopwatch.GetElapsedTime(_failingSince).TotalSeconds);
+                _failedInARow = 0;
+            }
         }
         catch (Exception ex)
         {
-            LogAppendFailed(ex, batch.Count);
+            // While the database is away every commit fails at once: the first failure is logged with its exception,
+            // then a reminder every few seconds, rather than one stack trace per refused request.
+            if (_failedInARow++ == 0)
+            {
+                _failingSince = _lastFailureWarning = Stopwatch.GetTimestamp();
+                LogAppendFailed(ex, batch.Count);
+            }
+            else if (Stopwatch.GetElapsedTime(_lastFailureWarning) >= StillFailingEvery)
+            {
+                _lastFailureWarning = Stopwatch.GetTimestamp();
+                LogAppendStillFailing(_failedInARow, Stopwatch.GetElapsedTime(_failingSince).TotalSeconds, ex.Message);
+            }
+            else
+            {
+                LogAppendFailedAgain(batch.Count, ex.Message);
+            }
+
             foreach (var work in group)
             {
                 work.Done.TrySetException(new EventLogUnavailableException("The event log could not be written.", ex));
@@ -197,8 +224,17 @@ public sealed partial class GroupCommitEventLog : IEventLog, IAsyncDisposable
         await _store.DisposeAsync();
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Appending {Count} events to the log failed")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Appending {Count} events to the log failed; requests are answered 503 until it works again")]
     private partial void LogAppendFailed(Exception ex, int count);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Appending {Count} events to the log failed again: {Reason}")]
+    private partial void LogAppendFailedAgain(int count, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The log has refused {Failures} appends in a row for {Seconds:0.0} s: {Reason}")]
+    private partial void LogAppendStillFailing(int failures, double seconds, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The log takes appends again after {Failures} failed appends over {Seconds:0.0} s")]
+    private partial void LogAppendRecovered(int failures, double seconds);
 
     private sealed class Work(IReadOnlyList<PendingEvent> events, IEventDispatcher? dispatcher)
     {

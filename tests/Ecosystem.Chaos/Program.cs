@@ -1,0 +1,3 @@
+using Ecosystem.Chaos;
+
+return await ChaosRun.RunAsync(args);
