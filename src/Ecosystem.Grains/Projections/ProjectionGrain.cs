@@ -18,6 +18,12 @@ public abstract class ProjectionGrain<TState> : Grain, IEventStreamGrain where T
     private const int ReadPageSize = 1_000;
     private static readonly TimeSpan CheckpointDelay = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// 30 to 45 s, spread by grain: thousands of grains that got their first event in the same second would otherwise
+    /// all read the log (and write their snapshots) in the same second 30 s later, a stall every busy room would feel.
+    /// </summary>
+    private TimeSpan CheckpointDue => CheckpointDelay + TimeSpan.FromMilliseconds((uint)StringComparer.Ordinal.GetHashCode(Key) % 15_000);
+
     private readonly IPersistentState<ProjectionSnapshot<TState>> _snapshot;
     private readonly IEventLog _log;
     private readonly ILogger _logger;
@@ -69,7 +75,7 @@ public abstract class ProjectionGrain<TState> : Grain, IEventStreamGrain where T
         {
             // What the log had beyond the snapshot is saved soon, so the next activation reads less.
             _unsaved += recovered.Count;
-            _checkpointTimer = this.RegisterGrainTimer(OnCheckpointTimerAsync, CheckpointDelay, Timeout.InfiniteTimeSpan);
+            _checkpointTimer = this.RegisterGrainTimer(OnCheckpointTimerAsync, CheckpointDue, Timeout.InfiniteTimeSpan);
         }
 
         await base.OnActivateAsync(cancellationToken);
@@ -118,7 +124,7 @@ public abstract class ProjectionGrain<TState> : Grain, IEventStreamGrain where T
         }
         else
         {
-            _checkpointTimer ??= this.RegisterGrainTimer(OnCheckpointTimerAsync, CheckpointDelay, Timeout.InfiniteTimeSpan);
+            _checkpointTimer ??= this.RegisterGrainTimer(OnCheckpointTimerAsync, CheckpointDue, Timeout.InfiniteTimeSpan);
         }
     }
 
@@ -174,7 +180,7 @@ public abstract class ProjectionGrain<TState> : Grain, IEventStreamGrain where T
     protected void MarkUnsaved()
     {
         _unsaved++;
-        _checkpointTimer ??= this.RegisterGrainTimer(OnCheckpointTimerAsync, CheckpointDelay, Timeout.InfiniteTimeSpan);
+        _checkpointTimer ??= this.RegisterGrainTimer(OnCheckpointTimerAsync, CheckpointDue, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>

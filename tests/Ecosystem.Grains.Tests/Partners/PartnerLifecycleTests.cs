@@ -96,8 +96,8 @@ public sealed class PartnerLifecycleTests(GrainClusterFixture fixture)
             AgreementSigned(partnerId, "program_terms", now.AddDays(-4)),
             DealRegistered(NewId("deal"), partnerId, lastActivity));
         var before = await partner.ViewAsync();
-        // A health point that events brought is saved with the next checkpoint, 30 s on.
-        fixture.Time.Advance(TimeSpan.FromSeconds(30));
+        // A health point that events brought is saved with the next checkpoint, 30 to 45 s on.
+        fixture.Time.Advance(TimeSpan.FromSeconds(45));
         var savedBefore = (await fixture.SavedWhenAsync(partner, s => s.HealthHistory.Count > 0 && s.HealthHistory[^1].Score == 55, "the health point of the events")).HealthHistory[^1];
 
         Assert.Equal("active", before.LifecycleStage);
