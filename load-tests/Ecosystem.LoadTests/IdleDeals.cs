@@ -93,7 +93,10 @@ internal static class IdleDeals
     private static async Task<int> DealActivationsAsync(HttpClient http)
     {
         var cluster = await http.GetFromJsonAsync<JsonElement>(new Uri("/api/admin/cluster", UriKind.Relative));
-        return cluster.GetProperty("activations").TryGetProperty("DealGrain", out var n) ? n.GetInt32() : 0;
+        // Orleans names grain types after their class ("deal" for DealGrain); older builds reported the class name.
+        return cluster.GetProperty("activations").EnumerateObject()
+            .Where(p => p.Name is "deal" or "DealGrain")
+            .Sum(p => p.Value.GetInt32());
     }
 }
 

@@ -46,6 +46,8 @@ public sealed partial class LeadGrain(
         }
 
         ArmOfferTimer();
+        // A notice lost with a node (the partner's, or this lead's own before it could tell) is sent again.
+        await ResendNoticesAsync();
         await ReportMetricsAsync();
     }
 
@@ -196,9 +198,50 @@ public sealed partial class LeadGrain(
         await pushes.LeadOffered(new LeadOfferedView(Key, choice.PartnerId, s.AccountId, expires));
     }
 
-    private Task TellPartnerAsync(string partnerId, string outcome, DateTimeOffset? answeredAt) =>
-        GrainFactory.GetGrain<IPartnerGrain>(partnerId)
-            .SetLeadOutcome(Key, new PartnerLeadRecord(outcome, State.History.Last(h => h.PartnerId == partnerId && h.Outcome == "offered").At, answeredAt));
+    /// <summary>
+    /// Tells the partner where its offer stands. A partner on a node that just died cannot hear it: the lead keeps going
+    /// and tells every partner again in a few seconds (and at its next activation); partners ignore a record they have.
+    /// </summary>
+    private async Task TellPartnerAsync(string partnerId, string outcome, DateTimeOffset? answeredAt)
+    {
+        try
+        {
+            await GrainFactory.GetGrain<IPartnerGrain>(partnerId)
+                .SetLeadOutcome(Key, new PartnerLeadRecord(outcome, State.History.Last(h => h.PartnerId == partnerId && h.Outcome == "offered").At, answeredAt));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogNoticeFailed(ex, Key, partnerId);
+            _noticeRetry ??= this.RegisterGrainTimer(async _ =>
+            {
+                _noticeRetry?.Dispose();
+                _noticeRetry = null;
+                await ResendNoticesAsync();
+            }, NoticeRetryAfter, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    /// <summary>Every partner in the history hears again how its offer ended (or that it is still offered).</summary>
+    private async Task ResendNoticesAsync()
+    {
+        foreach (var partnerId in State.History.Select(h => h.PartnerId).Distinct(StringComparer.Ordinal).ToList())
+        {
+            // A conversion was told with its own time; the partner that converted keeps that record.
+            if (State.Status == LeadStatus.Converted && State.AcceptedBy == partnerId)
+            {
+                continue;
+            }
+
+            var last = State.History.Last(h => h.PartnerId == partnerId);
+            await TellPartnerAsync(partnerId, last.Outcome, last.Outcome is "accepted" or "declined" ? last.At : null);
+        }
+    }
+
+    private static readonly TimeSpan NoticeRetryAfter = TimeSpan.FromSeconds(5);
+    private IGrainTimer? _noticeRetry;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Lead {LeadId} could not tell partner {PartnerId} about its offer; retrying shortly")]
+    private partial void LogNoticeFailed(Exception ex, string leadId, string partnerId);
 
     /// <summary>The partner that accepted a converted lead referred the deal: a deal.touch written by the engine.</summary>
     private async Task TouchConvertedDealAsync(string partnerId, string dealId, DateTimeOffset at)

@@ -63,6 +63,7 @@ public static class EcosystemHostingExtensions
         builder.Services.AddEcosystemAuth();
         builder.Services.AddKeyRateLimiting();
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<TransientFaultHandler>();
         // A body over the size limit or cut short surfaces as BadHttpRequestException wherever it is read:
         // answer with its status (413, 400), never a 500.
         builder.Services.AddExceptionHandler(o => o.StatusCodeSelector = ex =>

@@ -275,7 +275,11 @@ public sealed class FuzzTests(FuzzHost fixture, ITestOutputHelper output) : ICla
                     Assert.Equal(id, back.GetProperty("partnerId").GetString());
                     Assert.Equal(id, back.GetProperty("name").GetString());
                     Assert.Equal(query, back.GetProperty("region").GetString());
-                    Assert.Equal("/api/partners/" + encoded, response.Headers.Location?.OriginalString);
+                    // Short odd ids come up more than once in 1,500 samples: only the PUT that created the partner has a Location.
+                    if (response.StatusCode == HttpStatusCode.Created)
+                    {
+                        Assert.Equal("/api/partners/" + encoded, response.Headers.Location?.OriginalString);
+                    }
                 }
             }, seed: Seed, iter: 1500, threads: Threads, writeLine: output.WriteLine);
         }
