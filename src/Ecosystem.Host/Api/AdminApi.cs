@@ -27,6 +27,13 @@ public static class AdminApi
 
     public sealed record SiloView(string Address, string Status);
 
+    /// <summary>"Ecosystem.Grains.Deals.DealGrain,Ecosystem.Grains" → "DealGrain".</summary>
+    private static string ShortTypeName(string grainType)
+    {
+        var type = grainType.Split(',')[0];
+        return type[(type.LastIndexOf('.') + 1)..];
+    }
+
     private static async Task<IResult> Cluster(IGrainFactory grains)
     {
         var management = grains.GetGrain<IManagementGrain>(0);
@@ -37,7 +44,7 @@ public static class AdminApi
             silos = hosts.Select(h => new SiloView(h.Key.ToString(), h.Value.ToString().ToLowerInvariant())).OrderBy(s => s.Address, StringComparer.Ordinal).ToList(),
             // Live activations per grain class across the cluster (short class names, e.g. "DealGrain").
             activations = statistics
-                .GroupBy(s => s.GrainType[(s.GrainType.LastIndexOf('.') + 1)..], StringComparer.Ordinal)
+                .GroupBy(s => ShortTypeName(s.GrainType), StringComparer.Ordinal)
                 .OrderBy(g => g.Key, StringComparer.Ordinal)
                 .ToDictionary(g => g.Key, g => g.Sum(s => s.ActivationCount), StringComparer.Ordinal),
         });
