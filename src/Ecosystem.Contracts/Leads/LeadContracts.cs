@@ -72,6 +72,12 @@ public sealed record LeadHistoryEntry(
 /// </summary>
 public interface IRoutingIndexGrain : IGrainWithStringKey
 {
+    /// <summary>
+    /// The index of a region: regions compare case-insensitively. A blank region (allowed in events, never a
+    /// grain key) has an index of its own.
+    /// </summary>
+    static string KeyFor(string? region) => string.IsNullOrWhiteSpace(region) ? "(blank region)" : region.ToLowerInvariant();
+
     Task Upsert(PartnerRoutingProfile profile);
 
     Task Remove(string partnerId);

@@ -131,7 +131,7 @@ public sealed partial class LeadGrain(
         await ReportMetricsAsync();
     }
 
-    private string RegionKey => (State.Region ?? "").ToLowerInvariant();
+    private string RegionKey => IRoutingIndexGrain.KeyFor(State.Region);
 
     // ---- Answers --------------------------------------------------------------------------------------
 

@@ -98,7 +98,7 @@ public sealed partial class PartnerGrain(
         await SaveAsync();
         if (oldRegion is not null && !string.Equals(oldRegion, profile.Region, StringComparison.OrdinalIgnoreCase))
         {
-            await GrainFactory.GetGrain<IRoutingIndexGrain>(oldRegion.ToLowerInvariant()).Remove(Key);
+            await GrainFactory.GetGrain<IRoutingIndexGrain>(IRoutingIndexGrain.KeyFor(oldRegion)).Remove(Key);
             _lastRouting = null;
         }
 
@@ -534,7 +534,7 @@ public sealed partial class PartnerGrain(
         };
         if (_lastRouting is null || !_lastRouting.Equals(profile))
         {
-            await GrainFactory.GetGrain<IRoutingIndexGrain>(p.Region.ToLowerInvariant()).Upsert(profile);
+            await GrainFactory.GetGrain<IRoutingIndexGrain>(IRoutingIndexGrain.KeyFor(p.Region)).Upsert(profile);
             _lastRouting = profile;
         }
     }

@@ -274,7 +274,9 @@ public sealed class FuzzTests(FuzzHost fixture, ITestOutputHelper output) : ICla
                     var back = await read.ReadAsync();
                     Assert.Equal(id, back.GetProperty("partnerId").GetString());
                     Assert.Equal(id, back.GetProperty("name").GetString());
-                    Assert.Equal(query, back.GetProperty("region").GetString());
+                    // The PUT's own answer shows the region verbatim; the GET may already show another sample's region, since
+                    // short odd ids repeat across samples running at once.
+                    Assert.Equal(query, view.GetProperty("region").GetString());
                     // Short odd ids come up more than once in 1,500 samples: only the PUT that created the partner has a Location.
                     if (response.StatusCode == HttpStatusCode.Created)
                     {
