@@ -1,3 +1,4 @@
+using Ecosystem.Domain.Scoring;
 using static Ecosystem.Domain.Integrations.IntegrationText;
 
 namespace Ecosystem.Domain.Integrations;
@@ -77,30 +78,16 @@ public static class QualityScore
         ArgumentNullException.ThrowIfNull(installs);
         ArgumentNullException.ThrowIfNull(settings);
 
-        var raw = QualityComponents.All.ToDictionary(
-            n => n,
-            n => settings.QualityWeights is not null && settings.QualityWeights.TryGetValue(n, out var w) && w > 0 ? w : 0m,
-            StringComparer.Ordinal);
-        var sum = raw.Values.Sum();
-
-        var components = new List<QualityComponent>(QualityComponents.All.Count);
-        foreach (var name in QualityComponents.All)
+        var (total, parts) = WeightedScore.Combine(QualityComponents.All, settings.QualityWeights, name => name switch
         {
-            var (score, detail) = name switch
-            {
-                QualityComponents.ValidationPassRate => PassRate(evidence),
-                QualityComponents.Latency => Latency(evidence, settings.MaxP95LatencyMs),
-                QualityComponents.ErrorRate => Errors(evidence.ErrorRate(now, settings.ErrorWindow()), settings),
-                QualityComponents.UninstallRate => Uninstalls(installs),
-                QualityComponents.Freshness => Freshness(evidence, settings, now),
-                _ => throw new InvalidOperationException($"No formula for quality component {name}."),
-            };
-            var weight = sum is 0 or 100 ? raw[name] : raw[name] * 100 / sum;
-            components.Add(new QualityComponent(name, Round1(Math.Clamp(score, 0, 100)), weight, detail));
-        }
-
-        var total = (int)Math.Round(components.Sum(c => c.Contribution), 0, MidpointRounding.AwayFromZero);
-        return new IntegrationQuality(Math.Clamp(total, 0, 100), components);
+            QualityComponents.ValidationPassRate => PassRate(evidence),
+            QualityComponents.Latency => Latency(evidence, settings.MaxP95LatencyMs),
+            QualityComponents.ErrorRate => Errors(evidence.ErrorRate(now, settings.ErrorWindow()), settings),
+            QualityComponents.UninstallRate => Uninstalls(installs),
+            QualityComponents.Freshness => Freshness(evidence, settings, now),
+            _ => throw new InvalidOperationException($"No formula for quality component {name}."),
+        });
+        return new IntegrationQuality(total, [.. parts.Select(p => new QualityComponent(p.Name, p.Score, p.Weight, p.Detail))]);
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using Ecosystem.Domain.Scoring;
 using System.Globalization;
 using Ecosystem.Domain.Program;
 
@@ -112,31 +113,17 @@ public static class HealthScore
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(offerTimeoutSeconds, 0);
 
-        var raw = HealthComponents.All.ToDictionary(
-            n => n,
-            n => settings.Weights is not null && settings.Weights.TryGetValue(n, out var w) && w > 0 ? w : 0m,
-            StringComparer.Ordinal);
-        var sum = raw.Values.Sum();
-
-        var components = new List<HealthComponent>(HealthComponents.All.Count);
-        foreach (var name in HealthComponents.All)
+        var (total, parts) = WeightedScore.Combine(HealthComponents.All, settings.Weights, name => name switch
         {
-            var (score, detail) = name switch
-            {
-                HealthComponents.Engagement => Engagement(inputs),
-                HealthComponents.LeadResponsiveness => LeadResponsiveness(inputs, offerTimeoutSeconds),
-                HealthComponents.WinRate => WinRate(inputs),
-                HealthComponents.Certifications => Certifications(inputs),
-                HealthComponents.CustomerRetention => CustomerRetention(inputs),
-                HealthComponents.Satisfaction => Satisfaction(inputs),
-                _ => throw new InvalidOperationException($"No formula for health component {name}."),
-            };
-            var weight = sum is 0 or 100 ? raw[name] : raw[name] * 100 / sum;
-            components.Add(new HealthComponent(name, Round1(Math.Clamp(score, 0, 100)), weight, detail));
-        }
-
-        var total = (int)Math.Round(components.Sum(c => c.Contribution), 0, MidpointRounding.AwayFromZero);
-        return new Health(Math.Clamp(total, 0, 100), components);
+            HealthComponents.Engagement => Engagement(inputs),
+            HealthComponents.LeadResponsiveness => LeadResponsiveness(inputs, offerTimeoutSeconds),
+            HealthComponents.WinRate => WinRate(inputs),
+            HealthComponents.Certifications => Certifications(inputs),
+            HealthComponents.CustomerRetention => CustomerRetention(inputs),
+            HealthComponents.Satisfaction => Satisfaction(inputs),
+            _ => throw new InvalidOperationException($"No formula for health component {name}."),
+        });
+        return new Health(total, [.. parts.Select(p => new HealthComponent(p.Name, p.Score, p.Weight, p.Detail))]);
     }
 
     private static (decimal Score, string Detail) Engagement(HealthInputs i)
