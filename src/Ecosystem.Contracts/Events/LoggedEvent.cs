@@ -22,3 +22,10 @@ public interface IEventStreamGrain : IGrainWithStringKey
     /// <summary>Applies events already durable in the log, in log order. Events applied before are ignored.</summary>
     Task Apply(IReadOnlyList<LoggedEvent> events);
 }
+
+/// <summary>A grain that snapshots its fold now and then; a node-wide scheduler tells it when (see CheckpointScheduler).</summary>
+public interface ICheckpointingGrain : IGrainWithStringKey
+{
+    /// <summary>Reads the log past the grain's watermark (healing a delivery that never arrived) and saves its snapshot.</summary>
+    Task Checkpoint();
+}

@@ -425,6 +425,12 @@ public static class AttributionCalculator
             {
                 earliestSourced = t;
             }
+
+            // Nothing later can change the answer: the approved registrant is counted and some touch weighs.
+            if (registrantCounted && anyWeight)
+            {
+                break;
+            }
         }
 
         return !anyCounted || !anyWeight

@@ -443,27 +443,39 @@ public sealed partial class DealGrain(
     // ---- Metrics ----------------------------------------------------------------------------------
 
     /// <summary>
-    /// Tells the ecosystem's figures this deal's part: at most once per <see cref="MetricsInterval"/> (a one-way call, the
-    /// latest part at the end of the interval), and only when the part changed since the last report of this activation.
-    /// A busy deal computes its credits for the figures once a second, not once per event; the dashboard is pushed a
-    /// few times a second at most anyway.
+    /// Tells the ecosystem's figures this deal's part when it changed since the last report of this activation: at
+    /// once, or at the end of <see cref="MetricsInterval"/> when a report went out less than that ago (a one-way call,
+    /// the latest part). Most events (touches by partners already credited, chat, stages) leave the part as it was and
+    /// cost only the comparison; the part is outlined (who is credited), not a full computation of the credits.
     /// </summary>
-    private Task ReportMetricsAsync()
+    private async Task ReportMetricsAsync()
     {
-        _metricsThrottle ??= new PushThrottle(MetricsInterval, SendMetricsAsync,
-            (callback, due) => this.RegisterGrainTimer(callback, due, Timeout.InfiniteTimeSpan));
-        return _metricsThrottle.RequestAsync();
-    }
-
-    private async Task SendMetricsAsync()
-    {
-        if (State.Timeline.Count == 0)
+        var (_, unchanged) = await CurrentMetricsAsync();
+        if (unchanged)
         {
             return;
         }
 
+        _metricsThrottle ??= new PushThrottle(MetricsInterval, SendMetricsAsync,
+            (callback, due) => this.RegisterGrainTimer(callback, due, Timeout.InfiniteTimeSpan));
+        await _metricsThrottle.RequestAsync();
+    }
+
+    private async Task<(DealMetricsReport? Report, bool Unchanged)> CurrentMetricsAsync()
+    {
+        if (State.Timeline.Count == 0)
+        {
+            return (null, true);
+        }
+
         var report = MetricsReports.ForDeal(State, State.RegistrationStatus == RegistrationStatus.Approved ? State.RegisteredBy : null, await programs.GetAsync());
-        if (_metricsSent && report == _lastMetrics)
+        return (report, _metricsSent && report == _lastMetrics);
+    }
+
+    private async Task SendMetricsAsync()
+    {
+        var (report, unchanged) = await CurrentMetricsAsync();
+        if (unchanged)
         {
             return;
         }

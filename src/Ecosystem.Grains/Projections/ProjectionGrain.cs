@@ -1,6 +1,7 @@
 using Ecosystem.Contracts.Events;
 using Ecosystem.Domain.Events;
 using Ecosystem.Grains.EventLog;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Ecosystem.Grains.Projections;
@@ -12,7 +13,7 @@ namespace Ecosystem.Grains.Projections;
 /// log past its snapshot. So the hot path costs no storage write, and a crash loses nothing that the
 /// log holds.
 /// </summary>
-public abstract class ProjectionGrain<TState> : Grain, IEventStreamGrain where TState : class, new()
+public abstract class ProjectionGrain<TState> : Grain, IEventStreamGrain, ICheckpointingGrain where TState : class, new()
 {
     private const int CheckpointEvery = 500;
     private const int ReadPageSize = 1_000;
@@ -28,7 +29,7 @@ public abstract class ProjectionGrain<TState> : Grain, IEventStreamGrain where T
     private readonly IEventLog _log;
     private readonly ILogger _logger;
     private int _unsaved;
-    private IGrainTimer? _checkpointTimer;
+    private CheckpointScheduler.Ticket? _checkpointTicket;
 
     protected ProjectionGrain(IPersistentState<ProjectionSnapshot<TState>> snapshot, IEventLog log, ILogger logger)
     {
@@ -75,7 +76,7 @@ public abstract class ProjectionGrain<TState> : Grain, IEventStreamGrain where T
         {
             // What the log had beyond the snapshot is saved soon, so the next activation reads less.
             _unsaved += recovered.Count;
-            _checkpointTimer = this.RegisterGrainTimer(OnCheckpointTimerAsync, CheckpointDue, Timeout.InfiniteTimeSpan);
+            ScheduleCheckpoint();
         }
 
         await base.OnActivateAsync(cancellationToken);
@@ -83,6 +84,9 @@ public abstract class ProjectionGrain<TState> : Grain, IEventStreamGrain where T
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        // A checkpoint call arriving after this would only activate the grain again.
+        _checkpointTicket?.Cancel();
+        _checkpointTicket = null;
         if (_unsaved > 0 && !_refolds)
         {
             try
@@ -124,23 +128,26 @@ public abstract class ProjectionGrain<TState> : Grain, IEventStreamGrain where T
         }
         else
         {
-            _checkpointTimer ??= this.RegisterGrainTimer(OnCheckpointTimerAsync, CheckpointDue, Timeout.InfiniteTimeSpan);
+            ScheduleCheckpoint();
         }
     }
 
-    private async Task OnCheckpointTimerAsync(CancellationToken cancellationToken)
+    /// <summary>The scheduled checkpoint (<see cref="CheckpointScheduler"/>) fell due.</summary>
+    public async Task Checkpoint()
     {
-        // Dispose the one-shot timer only afterwards: disposing it cancels the token of this very callback.
-        try
+        if (_checkpointTicket is null)
         {
-            await CheckpointAsync(CancellationToken.None);
+            // Already done (500 events, or a save) since it was scheduled.
+            return;
         }
-        finally
-        {
-            _checkpointTimer?.Dispose();
-            _checkpointTimer = null;
-        }
+
+        _checkpointTicket = null;
+        await CheckpointAsync(CancellationToken.None);
     }
+
+    /// <summary>Arms the one checkpoint this grain has pending, <see cref="CheckpointDue"/> from now, unless one is.</summary>
+    private void ScheduleCheckpoint() =>
+        _checkpointTicket ??= ServiceProvider.GetRequiredService<CheckpointScheduler>().Schedule(this.AsReference<ICheckpointingGrain>(), Key, CheckpointDue);
 
     /// <summary>Reads the log past the watermark (healing any delivery that never arrived), then saves the snapshot.</summary>
     protected async Task CheckpointAsync(CancellationToken cancellationToken)
@@ -158,6 +165,8 @@ public abstract class ProjectionGrain<TState> : Grain, IEventStreamGrain where T
         }
 
         _unsaved = 0;
+        _checkpointTicket?.Cancel();
+        _checkpointTicket = null;
     }
 
     /// <summary>
@@ -180,7 +189,7 @@ public abstract class ProjectionGrain<TState> : Grain, IEventStreamGrain where T
     protected void MarkUnsaved()
     {
         _unsaved++;
-        _checkpointTimer ??= this.RegisterGrainTimer(OnCheckpointTimerAsync, CheckpointDue, Timeout.InfiniteTimeSpan);
+        ScheduleCheckpoint();
     }
 
     /// <summary>

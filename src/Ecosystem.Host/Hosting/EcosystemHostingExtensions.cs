@@ -47,6 +47,7 @@ public static class EcosystemHostingExtensions
         builder.Services.AddKeyedSingleton(Grains.EngineTime.Key, TimeProvider.System);
         builder.Services.AddSingleton<Grains.Push.Pushes>();
         builder.Services.AddSingleton<Grains.Program.ProgramCache>();
+        builder.Services.AddSingleton<Grains.Projections.CheckpointScheduler>();
         builder.Services.AddSingleton<Hubs.DealRooms>();
         builder.Services.AddSingleton<Hubs.HubPushObserver>();
         builder.Services.AddHostedService<Hubs.PushNodeService>();

@@ -63,6 +63,7 @@ public sealed class GrainClusterFixture : IAsyncLifetime
             // What the host registers for the grains beside the log (EcosystemHostingExtensions.AddEcosystem).
             silo.Services.AddSingleton<Pushes>();
             silo.Services.AddSingleton<Ecosystem.Grains.Program.ProgramCache>();
+            silo.Services.AddSingleton<Ecosystem.Grains.Projections.CheckpointScheduler>();
             silo.Services.AddSingleton(Options.Create(new EcosystemOptions()));
             silo.Services.AddSingleton<IEventStore>(_ => new SqliteEventStore(database.LogConnectionString));
             silo.Services.AddSingleton<GroupCommitEventLog>();
