@@ -147,7 +147,7 @@ public abstract class ProjectionGrain<TState> : Grain, IEventStreamGrain, ICheck
 
     /// <summary>Arms the one checkpoint this grain has pending, <see cref="CheckpointDue"/> from now, unless one is.</summary>
     private void ScheduleCheckpoint() =>
-        _checkpointTicket ??= ServiceProvider.GetRequiredService<CheckpointScheduler>().Schedule(this.AsReference<ICheckpointingGrain>(), Key, CheckpointDue);
+        _checkpointTicket ??= ServiceProvider.GetRequiredService<CheckpointScheduler>().Schedule(this.GetGrainId(), CheckpointDue);
 
     /// <summary>Reads the log past the watermark (healing any delivery that never arrived), then saves the snapshot.</summary>
     protected async Task CheckpointAsync(CancellationToken cancellationToken)

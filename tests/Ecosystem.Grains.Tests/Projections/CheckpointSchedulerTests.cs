@@ -1,7 +1,7 @@
-using Ecosystem.Contracts.Events;
 using Ecosystem.Grains.Projections;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
+using Orleans.Runtime;
 
 namespace Ecosystem.Grains.Tests.Projections;
 
@@ -14,10 +14,10 @@ public sealed class CheckpointSchedulerTests
     public void A_ticket_calls_its_grain_once_when_due_and_not_before()
     {
         var time = new FakeTimeProvider(T0);
-        using var scheduler = new CheckpointScheduler(time, NullLogger<CheckpointScheduler>.Instance);
+        using var scheduler = new CheckpointScheduler(Grains.Checkpoint, time, NullLogger<CheckpointScheduler>.Instance);
         var grain = new CountingGrain();
 
-        scheduler.Schedule(grain, "k", TimeSpan.FromSeconds(30));
+        scheduler.Schedule(grain.Id, TimeSpan.FromSeconds(30));
         time.Advance(TimeSpan.FromSeconds(29));
         Assert.Equal(0, grain.Calls);
 
@@ -33,12 +33,12 @@ public sealed class CheckpointSchedulerTests
     public void A_cancelled_ticket_never_calls_its_grain()
     {
         var time = new FakeTimeProvider(T0);
-        using var scheduler = new CheckpointScheduler(time, NullLogger<CheckpointScheduler>.Instance);
+        using var scheduler = new CheckpointScheduler(Grains.Checkpoint, time, NullLogger<CheckpointScheduler>.Instance);
         var cancelled = new CountingGrain();
         var kept = new CountingGrain();
 
-        scheduler.Schedule(cancelled, "k", TimeSpan.FromSeconds(30)).Cancel();
-        scheduler.Schedule(kept, "k", TimeSpan.FromSeconds(30));
+        scheduler.Schedule(cancelled.Id, TimeSpan.FromSeconds(30)).Cancel();
+        scheduler.Schedule(kept.Id, TimeSpan.FromSeconds(30));
         time.Advance(TimeSpan.FromSeconds(31));
 
         Assert.Equal(0, cancelled.Calls);
@@ -49,12 +49,12 @@ public sealed class CheckpointSchedulerTests
     public void A_ticket_due_sooner_than_those_waiting_is_called_first_and_on_time()
     {
         var time = new FakeTimeProvider(T0);
-        using var scheduler = new CheckpointScheduler(time, NullLogger<CheckpointScheduler>.Instance);
+        using var scheduler = new CheckpointScheduler(Grains.Checkpoint, time, NullLogger<CheckpointScheduler>.Instance);
         var late = new CountingGrain();
         var soon = new CountingGrain();
 
-        scheduler.Schedule(late, "k", TimeSpan.FromSeconds(45));
-        scheduler.Schedule(soon, "k", TimeSpan.FromSeconds(10));
+        scheduler.Schedule(late.Id, TimeSpan.FromSeconds(45));
+        scheduler.Schedule(soon.Id, TimeSpan.FromSeconds(10));
         time.Advance(TimeSpan.FromSeconds(10));
         Assert.Equal((1, 0), (soon.Calls, late.Calls));
 
@@ -66,25 +66,41 @@ public sealed class CheckpointSchedulerTests
     public void A_grain_that_fails_its_checkpoint_does_not_stop_the_others()
     {
         var time = new FakeTimeProvider(T0);
-        using var scheduler = new CheckpointScheduler(time, NullLogger<CheckpointScheduler>.Instance);
+        using var scheduler = new CheckpointScheduler(Grains.Checkpoint, time, NullLogger<CheckpointScheduler>.Instance);
         var failing = new CountingGrain { Fails = true };
         var healthy = new CountingGrain();
 
-        scheduler.Schedule(failing, "k", TimeSpan.FromSeconds(5));
-        scheduler.Schedule(healthy, "k", TimeSpan.FromSeconds(5));
+        scheduler.Schedule(failing.Id, TimeSpan.FromSeconds(5));
+        scheduler.Schedule(healthy.Id, TimeSpan.FromSeconds(5));
         time.Advance(TimeSpan.FromSeconds(5));
 
         Assert.Equal((1, 1), (failing.Calls, healthy.Calls));
         // The scheduler still serves tickets after a failure.
-        scheduler.Schedule(healthy, "k", TimeSpan.FromSeconds(5));
+        scheduler.Schedule(healthy.Id, TimeSpan.FromSeconds(5));
         time.Advance(TimeSpan.FromSeconds(5));
         Assert.Equal(2, healthy.Calls);
     }
 
-    /// <summary>Stands in for a grain reference: the scheduler only calls <see cref="Checkpoint"/> on it.</summary>
-    private sealed class CountingGrain : ICheckpointingGrain
+    private static readonly GrainDirectory Grains = new();
+
+    /// <summary>Stands in for the cluster: routes a checkpoint call by grain id.</summary>
+    private sealed class GrainDirectory
+    {
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<GrainId, CountingGrain> _grains = new();
+
+        public void Add(CountingGrain grain) => _grains[grain.Id] = grain;
+
+        public Task Checkpoint(GrainId id) => _grains[id].Checkpoint();
+    }
+
+    /// <summary>Stands in for a grain: counts the checkpoint calls it gets.</summary>
+    private sealed class CountingGrain
     {
         private int _calls;
+
+        public CountingGrain() => Grains.Add(this);
+
+        public GrainId Id { get; } = GrainId.Create("test", Guid.NewGuid().ToString("N"));
 
         public bool Fails { get; init; }
 
