@@ -50,6 +50,7 @@ public sealed partial class DealGrain(
     private Dictionary<string, DealContribution>? _lastContributions;
     private PushThrottle? _metricsThrottle;
     private DealMetricsReport? _lastMetrics;
+    private (AttributionInputs Inputs, DealAttributionView View)? _lastAttribution;
     private bool _metricsSent;
     private MetricsReportVersion? _metricsVersion;
 
@@ -202,7 +203,8 @@ public sealed partial class DealGrain(
 
         // A closed deal's credits change only when it closes, or when a touch from before the close arrives late.
         if (State.Outcome is not null
-            && (!State.ContributionsSent || applied.Any(e => e.Event.Type is EventTypes.DealClosed or EventTypes.DealTouch or EventTypes.DealRegistered)))
+            && (!State.ContributionsSent || applied.Any(e => e.Event.Type is EventTypes.DealClosed or EventTypes.DealRegistered
+                || (e.Event.Type == EventTypes.DealTouch && e.Event.OccurredAt <= State.ClosedAt))))
         {
             await SendContributionsAsync(onlyIfChanged: true);
         }
@@ -357,15 +359,31 @@ public sealed partial class DealGrain(
             return null;
         }
 
+        // A push after a chat line or a stage change would compute the same credits again: touches are only ever
+        // added (a refold makes a new list), so their count, with the rest of the inputs, says whether they moved.
+        var inputs = new AttributionInputs(s.Touches, s.Touches.Count, amount, currency, s.Outcome, s.ClosedAt, s.RegistrationStatus,
+            s.RegisteredBy, model ?? program.Attribution.DefaultModel, program);
+        if (_lastAttribution is { } last && last.Inputs == inputs)
+        {
+            return last.View;
+        }
+
         var input = new AttributionInput(
             amount,
             currency,
             s.Touches,
             s.Outcome is null ? null : s.ClosedAt,
             s.RegistrationStatus == RegistrationStatus.Approved ? s.RegisteredBy : null);
-        var result = AttributionCalculator.Compute(model ?? program.Attribution.DefaultModel, input, program.Attribution);
-        return new DealAttributionView(Key, result.Model, result.Amount, result.Currency, result.Credits);
+        var result = AttributionCalculator.Compute(inputs.Model, input, program.Attribution);
+        var view = new DealAttributionView(Key, result.Model, result.Amount, result.Currency, result.Credits);
+        _lastAttribution = (inputs, view);
+        return view;
     }
+
+    /// <summary>Everything <see cref="Attribute"/> reads, compared to reuse its last answer.</summary>
+    private readonly record struct AttributionInputs(
+        List<Touch> Touches, int TouchCount, decimal Amount, string Currency, string? Outcome, DateTimeOffset? ClosedAt,
+        string? RegistrationStatus, string? RegisteredBy, string Model, ProgramSettings Program);
 
     /// <summary>
     /// Tells every partner with a part in this closed deal what it contributes to its KPIs (and partners

@@ -27,6 +27,7 @@ public sealed partial class PartnerGrain(
     : ProjectionGrain<PartnerState>(snapshot, log, logger), IPartnerGrain, IRemindable
 {
     private PushThrottle? _throttle;
+    private PartnerView? _viewToPush;
     private PushThrottle? _evaluation;
     private static readonly TimeSpan EvaluateInterval = TimeSpan.FromMilliseconds(100);
 
@@ -238,13 +239,16 @@ public sealed partial class PartnerGrain(
         return _evaluation.RequestAsync();
     }
 
-    private Task PushChangedAsync()
+    /// <summary>Pushes <paramref name="view"/>, just built by the evaluation, or the latest one at the end of the interval.</summary>
+    private Task PushChangedAsync(PartnerView view)
     {
+        _viewToPush = view;
         _throttle ??= new PushThrottle(TimeSpan.FromMilliseconds(100), async () =>
         {
-            if (await BuildViewAsync() is { } view)
+            if (_viewToPush is { } latest)
             {
-                await pushes.PartnerChanged(view);
+                _viewToPush = null;
+                await pushes.PartnerChanged(latest);
             }
         }, (callback, due) => this.RegisterGrainTimer(callback, due, Timeout.InfiniteTimeSpan));
         return _throttle.RequestAsync();
@@ -431,7 +435,7 @@ public sealed partial class PartnerGrain(
 
         await SyncRoutingAsync(d, program);
         await ReportMetricsAsync(d);
-        await PushChangedAsync();
+        await PushChangedAsync(d.View);
     }
 
     private PartnerMetricsReport? _lastMetrics;

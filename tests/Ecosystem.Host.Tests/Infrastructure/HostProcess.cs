@@ -54,7 +54,30 @@ public sealed class HostProcess : IAsyncDisposable
         return host;
     }
 
+    /// <summary>
+    /// Starts the host on ports that were free a moment ago. Another process (a database client's outgoing connection
+    /// takes an ephemeral port too) can take one in between; the host then exits at once, and is started again on
+    /// fresh ports.
+    /// </summary>
     public async Task StartAsync()
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await StartOnceAsync();
+                return;
+            }
+            catch (HostExitedException ex) when (attempt < 3 && ex.Message.Contains("address already in use", StringComparison.Ordinal))
+            {
+                _output.Clear();
+            }
+        }
+    }
+
+    private sealed class HostExitedException(string message) : InvalidOperationException(message);
+
+    private async Task StartOnceAsync()
     {
         var port = PostgresServer.FreePort();
         BaseAddress = new Uri($"http://127.0.0.1:{port}");
@@ -94,7 +117,7 @@ public sealed class HostProcess : IAsyncDisposable
         {
             if (_process.HasExited)
             {
-                throw new InvalidOperationException($"The host exited with {_process.ExitCode}:\n{Output}");
+                throw new HostExitedException($"The host exited with {_process.ExitCode}:\n{Output}");
             }
 
             try
