@@ -20,10 +20,14 @@ public sealed partial class CheckpointScheduler : IDisposable
     private readonly Func<GrainId, Task> _checkpoint;
     private long _armedFor = long.MaxValue;
 
-    public CheckpointScheduler(IGrainFactory grains, TimeProvider time, ILogger<CheckpointScheduler> logger)
-        : this(id => grains.GetGrain<ICheckpointingGrain>(id).Checkpoint(), time, logger)
+    public CheckpointScheduler(IGrainFactory grains, Orleans.Metadata.GrainInterfaceTypeResolver interfaces, TimeProvider time, ILogger<CheckpointScheduler> logger)
+        : this(Call(grains, interfaces.GetGrainInterfaceType(typeof(ICheckpointingGrain))), time, logger)
     {
     }
+
+    // The interface type is resolved once: GetGrain<T> would resolve it by reflection at every call.
+    private static Func<GrainId, Task> Call(IGrainFactory grains, GrainInterfaceType checkpointing) =>
+        id => ((ICheckpointingGrain)grains.GetGrain(id, checkpointing)).Checkpoint();
 
     /// <summary>With the call to make when a checkpoint falls due (tests).</summary>
     public CheckpointScheduler(Func<GrainId, Task> checkpoint, TimeProvider time, ILogger<CheckpointScheduler> logger)

@@ -106,8 +106,10 @@ public abstract class ProjectionGrain<TState> : Grain, IEventStreamGrain, ICheck
     public async Task Apply(IReadOnlyList<LoggedEvent> events)
     {
         List<LoggedEvent>? applied = null;
-        foreach (var e in events.OrderBy(e => e.Seq))
+        var ordered = InLogOrder(events);
+        for (var i = 0; i < ordered.Count; i++)
         {
+            var e = ordered[i];
             if (_snapshot.State.Cursor.TryMark(e.Seq))
             {
                 When(e);
@@ -130,6 +132,20 @@ public abstract class ProjectionGrain<TState> : Grain, IEventStreamGrain, ICheck
         {
             ScheduleCheckpoint();
         }
+    }
+
+    /// <summary>The events by sequence number; a dispatch hands them over in that order already, so usually as they are.</summary>
+    private static IReadOnlyList<LoggedEvent> InLogOrder(IReadOnlyList<LoggedEvent> events)
+    {
+        for (var i = 1; i < events.Count; i++)
+        {
+            if (events[i].Seq < events[i - 1].Seq)
+            {
+                return [.. events.OrderBy(e => e.Seq)];
+            }
+        }
+
+        return events;
     }
 
     /// <summary>The scheduled checkpoint (<see cref="CheckpointScheduler"/>) fell due.</summary>

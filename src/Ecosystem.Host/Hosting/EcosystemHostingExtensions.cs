@@ -48,6 +48,7 @@ public static class EcosystemHostingExtensions
         builder.Services.AddSingleton<Grains.Push.Pushes>();
         builder.Services.AddSingleton<Grains.Program.ProgramCache>();
         builder.Services.AddSingleton<Grains.Projections.CheckpointScheduler>();
+        builder.Services.AddSingleton<Grains.GrainLookup>();
         builder.Services.AddSingleton<Hubs.DealRooms>();
         builder.Services.AddSingleton<Hubs.HubPushObserver>();
         builder.Services.AddHostedService<Hubs.PushNodeService>();

@@ -12,6 +12,8 @@ using Ecosystem.Grains.EventLog;
 using Ecosystem.Host.Diagnostics;
 using Ecosystem.Host.Storage.EventLog;
 
+using Ecosystem.Grains;
+
 namespace Ecosystem.Host.Intake;
 
 /// <summary>
@@ -21,7 +23,7 @@ namespace Ecosystem.Host.Intake;
 public sealed partial class EventIntake(
     GroupCommitEventLog log,
     EventPermissions permissions,
-    IGrainFactory grains,
+    GrainLookup grains,
     TimeProvider time,
     ILogger<EventIntake> logger) : IEventDispatcher
 {
@@ -166,7 +168,7 @@ public sealed partial class EventIntake(
             LeadAnswer answer;
             try
             {
-                answer = await grains.GetGrain<ILeadGrain>(e.Event.LeadId!).Answer(e.Event, e.RawJson);
+                answer = await grains.Get<ILeadGrain>(e.Event.LeadId!).Answer(e.Event, e.RawJson);
             }
             catch (Exception ex) when (ex is not EventLogUnavailableException)
             {
@@ -192,7 +194,7 @@ public sealed partial class EventIntake(
 
         var perAccount = registrations.GroupBy(r => r.Event.Event.AccountId!, StringComparer.Ordinal).Select(async account =>
         {
-            var grain = grains.GetGrain<IAccountGrain>(account.Key);
+            var grain = grains.Get<IAccountGrain>(account.Key);
             foreach (var (index, e) in account)
             {
                 var logged = await grain.Register(e.Event, e.RawJson);
@@ -263,18 +265,18 @@ public sealed partial class EventIntake(
         {
             IEventStreamGrain grain = kind switch
             {
-                StreamKind.Deal => grains.GetGrain<IDealGrain>(key),
-                StreamKind.Partner => grains.GetGrain<IPartnerGrain>(key),
-                StreamKind.Account => grains.GetGrain<IAccountGrain>(key),
-                StreamKind.Integration => grains.GetGrain<IIntegrationGrain>(key),
-                _ => grains.GetGrain<ILeadGrain>(key),
+                StreamKind.Deal => grains.Get<IDealGrain>(key),
+                StreamKind.Partner => grains.Get<IPartnerGrain>(key),
+                StreamKind.Account => grains.Get<IAccountGrain>(key),
+                StreamKind.Integration => grains.Get<IIntegrationGrain>(key),
+                _ => grains.Get<ILeadGrain>(key),
             };
             calls.Add(DeliverAsync(grain, kind, key, list));
         }
 
         if (marketplace.Count > 0)
         {
-            calls.Add(DeliverAsync(grains.GetGrain<IMarketplaceGrain>(IMarketplaceGrain.Key), StreamKind.Integration, IMarketplaceGrain.Key, marketplace));
+            calls.Add(DeliverAsync(grains.Get<IMarketplaceGrain>(IMarketplaceGrain.Key), StreamKind.Integration, IMarketplaceGrain.Key, marketplace));
         }
 
         await Task.WhenAll(calls);
