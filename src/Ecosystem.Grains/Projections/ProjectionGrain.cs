@@ -224,7 +224,7 @@ public abstract class ProjectionGrain<TState> : Grain, IEventStreamGrain, ICheck
         var recovered = new List<LoggedEvent>();
         var after = cursor.Watermark;
         // What is already applied above the watermark is not read again: only what this grain lacks comes back.
-        long[]? held = cursor.AppliedAbove.Count > 0 ? [.. cursor.AppliedAbove] : null;
+        long[]? held = cursor.AppliedAbove is { Count: > 0 } above ? [.. above] : null;
         while (true)
         {
             var page = await _log.ReadStreamAsync(Kind, Key, after, ReadPageSize, held, cancellationToken);

@@ -11,10 +11,11 @@ namespace Ecosystem.Grains.Projections;
 public sealed class StreamCursor
 {
     [Id(0)] public long Watermark { get; set; }
-    [Id(1)] public HashSet<long> AppliedAbove { get; set; } = [];
+    /// <summary>Null while empty, as it is after every checkpoint: an idle grain keeps no set.</summary>
+    [Id(1)] public HashSet<long>? AppliedAbove { get; set; }
 
     /// <summary>True the first time a sequence number is seen.</summary>
-    public bool TryMark(long seq) => seq > Watermark && AppliedAbove.Add(seq);
+    public bool TryMark(long seq) => seq > Watermark && (AppliedAbove ??= []).Add(seq);
 
     /// <summary>After reading the log up to <paramref name="highestInLog"/>, everything up to it is applied.</summary>
     public void Advance(long highestInLog)
@@ -24,7 +25,11 @@ public sealed class StreamCursor
             Watermark = highestInLog;
         }
 
-        AppliedAbove.RemoveWhere(s => s <= Watermark);
+        AppliedAbove?.RemoveWhere(s => s <= Watermark);
+        if (AppliedAbove is { Count: 0 })
+        {
+            AppliedAbove = null;
+        }
     }
 }
 
