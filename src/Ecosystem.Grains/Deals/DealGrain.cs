@@ -42,19 +42,25 @@ public sealed partial class DealGrain(
     private static readonly TimeSpan PresenceSweep = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan PresenceTimeout = Pushes.RegisterEvery * 3;
 
-    private readonly Dictionary<string, (string NodeId, RoomMember Member, DateTimeOffset Seen)> _present = new(StringComparer.Ordinal);
+    // Made when someone first joins: most deals are never watched.
+    private Dictionary<string, (string NodeId, RoomMember Member, DateTimeOffset Seen)>? _present;
     private ITimer? _expiryTimer;
     private IGrainTimer? _presenceTimer;
     private PushThrottle? _throttle;
     private string? _lastAttributionPushed;
     private Dictionary<string, DealContribution>? _lastContributions;
-    private PushThrottle? _metricsThrottle;
+    private IGrainTimer? _metricsTimer;
+    private long _metricsSentAt = long.MinValue / 2;
     private DealMetricsReport? _lastMetrics;
     private (AttributionInputs Inputs, DealAttributionView View)? _lastAttribution;
     private bool _metricsSent;
     private MetricsReportVersion? _metricsVersion;
 
     protected override StreamKind Kind => StreamKind.Deal;
+
+    private Dictionary<string, (string NodeId, RoomMember Member, DateTimeOffset Seen)> Members => _present ??= new(StringComparer.Ordinal);
+
+    private bool RoomIsEmpty => _present is null || _present.Count == 0;
 
     /// <summary>
     /// A deal's stream is short (tens to hundreds of events), so each activation folds all of it: the snapshot keeps
@@ -190,7 +196,7 @@ public sealed partial class DealGrain(
     {
         foreach (var e in applied)
         {
-            if (e.Event.Type == EventTypes.DealMessage && _present.Count > 0)
+            if (e.Event.Type == EventTypes.DealMessage && !RoomIsEmpty)
             {
                 await pushes.DealMessage(new DealMessageView(Key, e.Event.Author!, e.Event.Text!, e.Event.OccurredAt));
             }
@@ -246,7 +252,7 @@ public sealed partial class DealGrain(
     {
         _expiryTimer?.Dispose();
         _expiryTimer = null;
-        if (!ExpiryPending || _present.Count == 0)
+        if (!ExpiryPending || RoomIsEmpty)
         {
             return;
         }
@@ -469,14 +475,26 @@ public sealed partial class DealGrain(
     private async Task ReportMetricsAsync()
     {
         var (_, unchanged) = await CurrentMetricsAsync();
-        if (unchanged)
+        if (unchanged || _metricsTimer is not null)
         {
+            // Unchanged, or a report is already due at the end of the interval and will carry the latest part.
             return;
         }
 
-        _metricsThrottle ??= new PushThrottle(MetricsInterval, SendMetricsAsync,
-            (callback, due) => this.RegisterGrainTimer(callback, due, Timeout.InfiniteTimeSpan));
-        await _metricsThrottle.RequestAsync();
+        var since = Environment.TickCount64 - _metricsSentAt;
+        if (since >= (long)MetricsInterval.TotalMilliseconds)
+        {
+            await SendMetricsAsync();
+            return;
+        }
+
+        // No throttle object per deal (every deal reports once, at registration): a one-shot timer only when needed.
+        _metricsTimer = this.RegisterGrainTimer(async _ =>
+        {
+            _metricsTimer?.Dispose();
+            _metricsTimer = null;
+            await SendMetricsAsync();
+        }, TimeSpan.FromMilliseconds((long)MetricsInterval.TotalMilliseconds - since), Timeout.InfiniteTimeSpan);
     }
 
     private async Task<(DealMetricsReport? Report, bool Unchanged)> CurrentMetricsAsync()
@@ -499,6 +517,7 @@ public sealed partial class DealGrain(
         }
 
         _metricsSent = true;
+        _metricsSentAt = Environment.TickCount64;
         _lastMetrics = report;
         await GrainFactory.GetGrain<IMetricsGrain>(IMetricsGrain.Key).ReportDeal(Key, (_metricsVersion ??= new(time)).Next(), report);
     }
@@ -511,7 +530,7 @@ public sealed partial class DealGrain(
     /// </summary>
     private Task PushChangedAsync()
     {
-        if (_present.Count == 0)
+        if (RoomIsEmpty)
         {
             return Task.CompletedTask;
         }
@@ -546,7 +565,7 @@ public sealed partial class DealGrain(
 
     public async Task<IReadOnlyList<string>> Join(string nodeId, RoomMember member)
     {
-        _present[member.ConnectionId] = (nodeId, member, time.GetUtcNow());
+        Members[member.ConnectionId] = (nodeId, member, time.GetUtcNow());
         if (member.Role == Contracts.Keys.Roles.Rep && !State.Reps.Contains(member.Name))
         {
             State.Reps.Add(member.Name);
@@ -562,9 +581,9 @@ public sealed partial class DealGrain(
 
     public async Task Leave(string connectionId)
     {
-        if (_present.Remove(connectionId))
+        if (Members.Remove(connectionId))
         {
-            if (_present.Count == 0)
+            if (Members.Count == 0)
             {
                 ArmExpiryTimer();
             }
@@ -579,12 +598,12 @@ public sealed partial class DealGrain(
         var now = time.GetUtcNow();
         foreach (var m in members)
         {
-            _present[m.ConnectionId] = (nodeId, m, now);
+            Members[m.ConnectionId] = (nodeId, m, now);
         }
 
-        foreach (var gone in _present.Where(p => p.Value.NodeId == nodeId && members.All(m => m.ConnectionId != p.Key)).Select(p => p.Key).ToList())
+        foreach (var gone in Members.Where(p => p.Value.NodeId == nodeId && members.All(m => m.ConnectionId != p.Key)).Select(p => p.Key).ToList())
         {
-            _present.Remove(gone);
+            Members.Remove(gone);
         }
 
         if (!before.SequenceEqual(Present()))
@@ -600,10 +619,10 @@ public sealed partial class DealGrain(
     private async Task SweepPresenceAsync(CancellationToken cancellationToken)
     {
         var cutoff = time.GetUtcNow() - PresenceTimeout;
-        var stale = _present.Where(p => p.Value.Seen < cutoff).Select(p => p.Key).ToList();
+        var stale = Members.Where(p => p.Value.Seen < cutoff).Select(p => p.Key).ToList();
         foreach (var connection in stale)
         {
-            _present.Remove(connection);
+            Members.Remove(connection);
         }
 
         if (stale.Count > 0)
@@ -611,7 +630,7 @@ public sealed partial class DealGrain(
             await PushPresenceAsync();
         }
 
-        if (_present.Count == 0)
+        if (Members.Count == 0)
         {
             _presenceTimer?.Dispose();
             _presenceTimer = null;
@@ -620,7 +639,7 @@ public sealed partial class DealGrain(
     }
 
     private IReadOnlyList<string> Present() =>
-        [.. _present.Values.Select(p => p.Member.Name).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+        [.. Members.Values.Select(p => p.Member.Name).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
 
     private Task PushPresenceAsync() => pushes.PresenceChanged(new PresenceView(Key, Present()));
 
