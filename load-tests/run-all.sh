@@ -14,8 +14,8 @@ fresh_db() {
 }
 
 # 1. Sustained durable intake, batches of 500, 60 s, with the raw Npgsql baseline beside it; then SQLite.
-"${HARNESS[@]}" throughput --provider postgres --pg "$(fresh_db tp)" --seconds 60 --deals 5000 --watchers 100 --batch 500 --concurrency 8
-"${HARNESS[@]}" throughput --seconds 60 --deals 5000 --watchers 100 --batch 500 --concurrency 8
+"${HARNESS[@]}" throughput --provider postgres --pg "$(fresh_db tp)" --seconds 60 --deals 5000 --watchers 100 --batch 500 --concurrency 16
+"${HARNESS[@]}" throughput --seconds 60 --deals 5000 --watchers 100 --batch 500 --concurrency 16
 # 2. Push latency at 5,000 events/s with 500 watchers, one in each of 500 deals (of 5,000 receiving events);
 #    then the harder case: every event lands in a watched deal.
 "${HARNESS[@]}" throughput --provider postgres --pg "$(fresh_db lat)" --seconds 60 --deals 5000 --watchers 500 --rate 5000 --batch 100 --concurrency 8 --baseline-seconds 0
