@@ -181,14 +181,17 @@ public sealed partial class DealGrain(
 
     private void AddPartner(string partnerId, string role)
     {
-        if (!State.Partners.TryGetValue(partnerId, out var roles))
+        // The role names kept are TouchRoles' own strings, not the copies parsed from each event.
+        role = TouchRoles.All.TryGetValue(role, out var known) ? known : role;
+        var partners = State.Partners;
+        var i = partners.FindIndex(p => string.Equals(p.PartnerId, partnerId, StringComparison.Ordinal));
+        if (i < 0)
         {
-            State.Partners[partnerId] = roles = [];
+            partners.Add(new DealPartner(partnerId, [role]));
         }
-
-        if (!roles.Contains(role))
+        else if (Array.IndexOf(partners[i].Roles, role) < 0)
         {
-            roles.Add(role);
+            partners[i] = partners[i] with { Roles = [.. partners[i].Roles, role] };
         }
     }
 
@@ -324,7 +327,7 @@ public sealed partial class DealGrain(
         var attribution = Attribute(null, await programs.GetAsync());
 
         var participants = s.Partners
-            .Select(p => new ParticipantView("partner", p.Key, [.. p.Value]))
+            .Select(p => new ParticipantView("partner", p.PartnerId, [.. p.Roles]))
             .Concat(s.Reps.Select(r => new ParticipantView("rep", r, [])))
             .ToList();
         return new DealView
@@ -462,7 +465,7 @@ public sealed partial class DealGrain(
         await PushChangedAsync();
     }
 
-    public Task<bool> IsParticipant(string partnerId) => Task.FromResult(State.Partners.ContainsKey(partnerId));
+    public Task<bool> IsParticipant(string partnerId) => Task.FromResult(State.Partners.Exists(p => string.Equals(p.PartnerId, partnerId, StringComparison.Ordinal)));
 
     // ---- Metrics ----------------------------------------------------------------------------------
 
