@@ -49,8 +49,7 @@ public sealed partial class DealGrain(
     private PushThrottle? _throttle;
     private string? _lastAttributionPushed;
     private Dictionary<string, DealContribution>? _lastContributions;
-    private IGrainTimer? _metricsTimer;
-    private long _metricsSentAt = long.MinValue / 2;
+    private PushThrottle? _metricsThrottle;
     private DealMetricsReport? _lastMetrics;
     private (AttributionInputs Inputs, DealAttributionView View)? _lastAttribution;
     private bool _metricsSent;
@@ -478,26 +477,14 @@ public sealed partial class DealGrain(
     private async Task ReportMetricsAsync()
     {
         var (_, unchanged) = await CurrentMetricsAsync();
-        if (unchanged || _metricsTimer is not null)
+        if (unchanged)
         {
-            // Unchanged, or a report is already due at the end of the interval and will carry the latest part.
             return;
         }
 
-        var since = Environment.TickCount64 - _metricsSentAt;
-        if (since >= (long)MetricsInterval.TotalMilliseconds)
-        {
-            await SendMetricsAsync();
-            return;
-        }
-
-        // No throttle object per deal (every deal reports once, at registration): a one-shot timer only when needed.
-        _metricsTimer = this.RegisterGrainTimer(async _ =>
-        {
-            _metricsTimer?.Dispose();
-            _metricsTimer = null;
-            await SendMetricsAsync();
-        }, TimeSpan.FromMilliseconds((long)MetricsInterval.TotalMilliseconds - since), Timeout.InfiniteTimeSpan);
+        _metricsThrottle ??= new PushThrottle(MetricsInterval, SendMetricsAsync,
+            (callback, due) => this.RegisterGrainTimer(callback, due, Timeout.InfiniteTimeSpan));
+        await _metricsThrottle.RequestAsync();
     }
 
     private async Task<(DealMetricsReport? Report, bool Unchanged)> CurrentMetricsAsync()
@@ -520,7 +507,6 @@ public sealed partial class DealGrain(
         }
 
         _metricsSent = true;
-        _metricsSentAt = Environment.TickCount64;
         _lastMetrics = report;
         await GrainFactory.GetGrain<IMetricsGrain>(IMetricsGrain.Key).ReportDeal(Key, (_metricsVersion ??= new(time)).Next(), report);
     }
