@@ -10,6 +10,6 @@ namespace Ecosystem.Contracts.Accounts;
 /// </summary>
 public interface IAccountGrain : IEventStreamGrain
 {
-    /// <summary>Decides and logs one <c>deal.registered</c>. Null when an event with this id was logged before.</summary>
-    Task<LoggedEvent?> Register(ActivityEvent registration, string rawJson);
+    /// <summary>Decides and logs one <c>deal.registered</c> (a duplicate when an event with this id was logged before).</summary>
+    Task<CommandResult> Register(ActivityEvent registration, EventActor actor);
 }

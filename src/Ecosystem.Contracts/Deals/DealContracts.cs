@@ -1,5 +1,6 @@
 using Orleans.Concurrency;
 using Ecosystem.Contracts.Events;
+using Ecosystem.Domain.Events;
 
 namespace Ecosystem.Contracts.Deals;
 
@@ -9,9 +10,20 @@ public interface IDealGrain : IEventStreamGrain
     [AlwaysInterleave]
     Task<DealView?> GetView();
 
-    /// <summary>Whether the partner registered or touched this deal (what lets a partner key see it).</summary>
+    /// <summary>
+    /// Whether the partner is part of the deal: its registrant, or a partner with a touch that counts (sent by a
+    /// participant, by staff or by the engine, or an approved claim). What lets a partner key see the deal and join its
+    /// room. Once true it stays true, so a caller may act on it without asking again.
+    /// </summary>
     [AlwaysInterleave]
     Task<bool> IsParticipant(string partnerId);
+
+    /// <summary>
+    /// Decides, logs and folds an event that only the deal can judge, one at a time: a registration review (only while
+    /// pending), a claim review (only of a pending claim), or a partner's touch (a claim when the partner is not part of
+    /// the deal yet). Returns the logged event, or why it was rejected, or that its id was logged before.
+    /// </summary>
+    Task<CommandResult> Decide(ActivityEvent e, EventActor actor);
 
     /// <summary>The credits under <paramref name="model"/> (null: the program's default model).</summary>
     [AlwaysInterleave]
@@ -62,6 +74,8 @@ public sealed record DealView
     [Id(12)] public int TimelineCount { get; init; }
     /// <summary>Credits under the program's default model.</summary>
     [Id(11)] public DealAttributionView? Attribution { get; init; }
+    /// <summary>Touches by partners that were not part of the deal, pending until a rep or the admin reviews them.</summary>
+    [Id(13)] public IReadOnlyList<DealClaimView> Claims { get; init; } = [];
 
     /// <summary>
     /// A push carries the timeline's latest entries, not all of them: its cost stays flat however long the deal's
@@ -91,3 +105,25 @@ public sealed record TimelineEntry(
     [property: Id(0)] long Seq,
     [property: Id(1)] DateTimeOffset AcceptedAt,
     [property: Id(2)] Ecosystem.Domain.Events.ActivityEvent Event);
+
+/// <summary>
+/// <c>{claimId, partnerId, role, at, status: pending|approved|rejected, reviewedBy?, reason?}</c>: a partner's touch on a
+/// deal it was not part of. It gives no credit and no access until approved; then it counts at its own <c>at</c>.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("eco.DealClaimView")]
+public sealed record DealClaimView(
+    [property: Id(0)] string ClaimId,
+    [property: Id(1)] string PartnerId,
+    [property: Id(2)] string Role,
+    [property: Id(3)] DateTimeOffset At,
+    [property: Id(4)] string Status,
+    [property: Id(5)] string? ReviewedBy = null,
+    [property: Id(6)] string? Reason = null,
+    [property: Id(7), System.Text.Json.Serialization.JsonIgnore] long Seq = 0);
+
+public static class ClaimStatus
+{
+    public const string Pending = "pending";
+    public const string Approved = "approved";
+    public const string Rejected = "rejected";
+}

@@ -44,4 +44,7 @@ public sealed record Principal(
 
     /// <summary>The name shown for this principal in deal rooms and logs (never the key itself).</summary>
     public string DisplayName => PartnerId ?? UserId ?? Role;
+
+    /// <summary>The sender recorded with the events this principal sends.</summary>
+    public Ecosystem.Domain.Events.EventActor ToActor() => new(KeyId, Role, PartnerId, UserId);
 }

@@ -15,20 +15,15 @@ public interface ILeadGrain : IEventStreamGrain
     Task<LeadView?> GetView();
 
     /// <summary>
-    /// Checks and logs a <c>lead.accepted</c> or <c>lead.declined</c>: only the partner holding the current
-    /// offer (or an admin on its behalf) may answer it. Returns the logged event, or the reason it was refused.
+    /// Decides, logs and folds an event only the lead can judge, one at a time: a <c>lead.accepted</c> or
+    /// <c>lead.declined</c> (only the partner holding the current offer, or an admin on its behalf, may answer it) or a
+    /// <c>lead.converted</c> (only an accepted lead converts, once; a partner converts only a lead it holds).
     /// </summary>
-    Task<LeadAnswer> Answer(ActivityEvent answer, string rawJson);
+    Task<CommandResult> Decide(ActivityEvent e, EventActor actor);
 
     /// <summary>Expires the current offer if its time has passed and offers the lead to the next partner.</summary>
     Task ExpireOfferIfDue();
 }
-
-[GenerateSerializer, Immutable, Alias("eco.LeadAnswer")]
-public sealed record LeadAnswer(
-    [property: Id(0)] LoggedEvent? Logged,
-    [property: Id(1)] bool Duplicate,
-    [property: Id(2)] string? Error);
 
 public static class LeadStatus
 {

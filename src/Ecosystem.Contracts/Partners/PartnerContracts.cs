@@ -95,7 +95,15 @@ public sealed record PartnerView
     /// <summary>The next tier up and what is still missing for it (empty at the top).</summary>
     [Id(15)] public TierProgressView? TierProgress { get; init; }
     [Id(16)] public AtRiskView AtRisk { get; init; } = new(false, null);
+    /// <summary>The partner's own claims on deals it was not part of: <c>[{dealId, claimId, status}]</c>.</summary>
+    [Id(17)] public IReadOnlyList<PartnerClaimView> Claims { get; init; } = [];
 }
+
+[GenerateSerializer, Immutable, Alias("eco.PartnerClaimView")]
+public sealed record PartnerClaimView(
+    [property: Id(0)] string DealId,
+    [property: Id(1)] string ClaimId,
+    [property: Id(2)] string Status);
 
 [GenerateSerializer, Immutable, Alias("eco.TierProgressView")]
 public sealed record TierProgressView(

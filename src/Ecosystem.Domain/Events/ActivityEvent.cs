@@ -29,6 +29,13 @@ public sealed record ActivityEvent
     [Id(16)] public string? Outcome { get; init; }
     [Id(17)] public string? Author { get; init; }
     [Id(18)] public string? Text { get; init; }
+    /// <summary><c>deal.claim_reviewed</c>: the claim (the event id of the partner's touch) it decides.</summary>
+    [Id(19)] public string? ClaimId { get; init; }
+    /// <summary>
+    /// A REST change (<see cref="EventTypes.Changes"/>): what was set, as a JSON object (never a secret). Held as JSON text
+    /// so that grains pass it on without knowing its shape; the event's JSON shows it as an object.
+    /// </summary>
+    [Id(20), System.Text.Json.Serialization.JsonConverter(typeof(RawJsonObjectConverter))] public string? Details { get; init; }
 
     public string? Document { get => _program?.Document; init => _program = value is null && _program is null ? null : (_program ?? ProgramFields.None) with { Document = value }; }
     public string? Version { get => _program?.Version; init => _program = value is null && _program is null ? null : (_program ?? ProgramFields.None) with { Version = value }; }
@@ -105,3 +112,18 @@ public sealed record IntegrationFields
 
 [GenerateSerializer, Immutable, Alias("eco.SecurityFinding")]
 public sealed record SecurityFinding([property: Id(0)] string Severity, [property: Id(1)] string Title);
+
+/// <summary>Writes a string that holds a JSON object as that object, and reads an object back as its text.</summary>
+public sealed class RawJsonObjectConverter : System.Text.Json.Serialization.JsonConverter<string?>
+{
+    public override bool HandleNull => false;
+
+    public override string? Read(ref System.Text.Json.Utf8JsonReader reader, Type typeToConvert, System.Text.Json.JsonSerializerOptions options)
+    {
+        using var doc = System.Text.Json.JsonDocument.ParseValue(ref reader);
+        return doc.RootElement.GetRawText();
+    }
+
+    public override void Write(System.Text.Json.Utf8JsonWriter writer, string? value, System.Text.Json.JsonSerializerOptions options) =>
+        writer.WriteRawValue(value!, skipInputValidation: false);
+}

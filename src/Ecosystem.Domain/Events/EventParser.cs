@@ -86,6 +86,13 @@ public static partial class EventParser
                 Products = r.OptionalStringList("products"),
             }, required: true),
             EventTypes.DealRegistrationReviewed => e with { DealId = r.Id("dealId"), Decision = r.OneOf("decision", "approved", "rejected") },
+            EventTypes.DealClaimReviewed => e with
+            {
+                DealId = r.Id("dealId"),
+                ClaimId = r.Id("claimId"),
+                Decision = r.OneOf("decision", "approved", "rejected"),
+                Reason = r.OptionalString("reason", EventLimits.MaxTextLength),
+            },
             EventTypes.DealTouch => e with
             {
                 DealId = r.Id("dealId"),

@@ -8,4 +8,7 @@ public enum StreamKind
     Lead,
     Account,
     Integration,
+
+    /// <summary>The one marketplace grain, which hears of every account's activity (not a stream the log is read by).</summary>
+    Marketplace,
 }

@@ -27,6 +27,14 @@ public static class EventTypes
     public const string IntegrationUninstalled = "integration.uninstalled";
     public const string IntegrationErrorReported = "integration.error_reported";
     public const string MarketplaceViewed = "marketplace.viewed";
+    public const string DealClaimReviewed = "deal.claim_reviewed";
+
+    // Changes made through the REST API, written by the engine with their actor (never sent to POST /api/events).
+    public const string PartnerProfileSet = "partner.profile_set";
+    public const string ProgramSet = "program.set";
+    public const string IntegrationDefined = "integration.defined";
+    public const string ApiKeyMinted = "api_key.minted";
+    public const string ApiKeyRevoked = "api_key.revoked";
 
     public static readonly FrozenSet<string> All = new[]
     {
@@ -34,6 +42,13 @@ public static class EventTypes
         DealRegistered, DealRegistrationReviewed, DealTouch, DealStageChanged, DealAmountChanged, DealClosed, DealMessage,
         LeadSubmitted, LeadAccepted, LeadDeclined, LeadConverted, AccountChurned,
         IntegrationValidationReported, IntegrationInstalled, IntegrationUninstalled, IntegrationErrorReported, MarketplaceViewed,
+        DealClaimReviewed,
+    }.ToFrozenSet(StringComparer.Ordinal);
+
+    /// <summary>The records of REST changes: in the log and the audit, but not types a client may send.</summary>
+    public static readonly FrozenSet<string> Changes = new[]
+    {
+        PartnerProfileSet, ProgramSet, IntegrationDefined, ApiKeyMinted, ApiKeyRevoked,
     }.ToFrozenSet(StringComparer.Ordinal);
 
     public static bool IsDealEvent(string type) => type.StartsWith("deal.", StringComparison.Ordinal);

@@ -4,7 +4,7 @@ using Ecosystem.Contracts.Events;
 using Ecosystem.Contracts.Program;
 using Ecosystem.Domain.Deals;
 using Ecosystem.Domain.Events;
-using Ecosystem.Grains.EventLog;
+using Ecosystem.EventLog;
 using Ecosystem.Grains.Projections;
 using Microsoft.Extensions.Logging;
 
@@ -28,8 +28,6 @@ public sealed class AccountGrain(
     ILogger<AccountGrain> logger)
     : ProjectionGrain<AccountState>(snapshot, log, logger), IAccountGrain
 {
-    private readonly IEventLog _log = log;
-
     protected override StreamKind Kind => StreamKind.Account;
 
     protected override void When(LoggedEvent logged)
@@ -60,7 +58,7 @@ public sealed class AccountGrain(
         }
     }
 
-    public async Task<LoggedEvent?> Register(ActivityEvent registration, string rawJson)
+    public async Task<CommandResult> Register(ActivityEvent registration, EventActor actor)
     {
         var program = await GrainFactory.GetGrain<IProgramGrain>(IProgramGrain.Key).Get();
 
@@ -84,19 +82,8 @@ public sealed class AccountGrain(
             program.Registration.AutoApprove,
             r => holding.Contains(r.DealId));
 
-        var outcome = (await _log.AppendAsync([new PendingEvent(registration, rawJson, decision)]))[0];
-        if (outcome.Duplicate)
-        {
-            return null;
-        }
-
-        var logged = new LoggedEvent(outcome.Seq, outcome.AcceptedAt, registration, rawJson, decision);
-        await Apply([logged]);
-
-        // The deal learns of its registration before the next one is decided, so that the next one's
-        // "does it still hold?" question gets the answer the account has just recorded. (The intake
-        // delivers it again; the deal ignores the repeat.)
-        await GrainFactory.GetGrain<IDealGrain>(registration.DealId!).Apply([logged]);
-        return logged;
+        // The log hands it to the deal before this returns, so the next registration's "does it still hold?" question
+        // gets the answer the account has just recorded.
+        return CommandResult.From(await AppendOwnAsync(new PendingEvent(registration, actor, decision)));
     }
 }

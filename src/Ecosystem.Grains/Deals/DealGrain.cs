@@ -9,7 +9,7 @@ using Ecosystem.Domain.Program;
 using Ecosystem.Grains.Program;
 using Ecosystem.Domain.Deals;
 using Ecosystem.Domain.Events;
-using Ecosystem.Grains.EventLog;
+using Ecosystem.EventLog;
 using Ecosystem.Grains.Metrics;
 using Ecosystem.Grains.Projections;
 using Ecosystem.Grains.Push;
@@ -119,9 +119,22 @@ public sealed partial class DealGrain(
             case EventTypes.DealRegistrationReviewed when s.RegistrationStatus == RegistrationStatus.PendingReview:
                 s.RegistrationStatus = e.Decision;
                 break;
+            case EventTypes.DealTouch when logged.IsClaim:
+                (s.Claims ??= []).Add(new DealClaimView(e.Id, e.PartnerId!, e.Role!, e.OccurredAt, ClaimStatus.Pending, Seq: logged.Seq));
+                break;
             case EventTypes.DealTouch:
                 AddPartner(e.PartnerId!, e.Role!);
                 AddTouch(new Touch(e.PartnerId!, e.Role!, e.OccurredAt, logged.Seq));
+                break;
+            case EventTypes.DealClaimReviewed when s.Claims?.FindIndex(c => c.ClaimId == e.ClaimId && c.Status == ClaimStatus.Pending) is { } i and >= 0:
+                var claim = s.Claims[i] = s.Claims[i] with { Status = e.Decision!, ReviewedBy = logged.Actor.DisplayName, Reason = e.Reason };
+                if (claim.Status == ClaimStatus.Approved)
+                {
+                    // It counts as the touch it was, at its own time and in the order it was accepted.
+                    AddPartner(claim.PartnerId, claim.Role);
+                    AddTouch(new Touch(claim.PartnerId, claim.Role, claim.At, claim.Seq));
+                }
+
                 break;
             // Deliveries can arrive out of order: the latest change (occurredAt, then log order) wins.
             case EventTypes.DealStageChanged when IsLatest(s.StageChangedAt, logged):
@@ -211,7 +224,7 @@ public sealed partial class DealGrain(
 
         // A closed deal's credits change only when it closes, or when a touch from before the close arrives late.
         if (State.Outcome is not null
-            && (!State.ContributionsSent || applied.Any(e => e.Event.Type is EventTypes.DealClosed or EventTypes.DealRegistered
+            && (!State.ContributionsSent || applied.Any(e => e.Event.Type is EventTypes.DealClosed or EventTypes.DealRegistered or EventTypes.DealClaimReviewed
                 || (e.Event.Type == EventTypes.DealTouch && e.Event.OccurredAt <= State.ClosedAt))))
         {
             await SendContributionsAsync(onlyIfChanged: true);
@@ -346,6 +359,7 @@ public sealed partial class DealGrain(
             Timeline = s.Timeline.Count <= timelineTail ? [.. s.Timeline] : s.Timeline.GetRange(s.Timeline.Count - timelineTail, timelineTail),
             TimelineCount = s.Timeline.Count,
             Attribution = attribution,
+            Claims = s.Claims is null ? [] : [.. s.Claims],
         };
     }
 
@@ -464,7 +478,50 @@ public sealed partial class DealGrain(
         await PushChangedAsync();
     }
 
-    public Task<bool> IsParticipant(string partnerId) => Task.FromResult(State.Partners.Exists(p => string.Equals(p.PartnerId, partnerId, StringComparison.Ordinal)));
+    // ---- Decisions -------------------------------------------------------------------------------
+
+    public async Task<CommandResult> Decide(ActivityEvent e, EventActor actor)
+    {
+        await CatchUpBeforeDecidingAsync();
+        if (State.Timeline.Exists(t => t.Event.Id == e.Id))
+        {
+            return new CommandResult(null, true, null);
+        }
+
+        var s = State;
+        switch (e.Type)
+        {
+            case EventTypes.DealRegistrationReviewed:
+                var status = EffectiveStatus();
+                return status == RegistrationStatus.PendingReview
+                    ? CommandResult.From(await AppendOwnAsync(new PendingEvent(e, actor)))
+                    : CommandResult.Rejected($"the registration of deal '{Key}' is {status ?? "unknown"}, not pending_review");
+            case EventTypes.DealClaimReviewed:
+                var claim = s.Claims?.Find(c => c.ClaimId == e.ClaimId);
+                if (claim is null)
+                {
+                    return CommandResult.Rejected($"claimId: deal '{Key}' has no claim '{e.ClaimId}'");
+                }
+
+                if (claim.Status != ClaimStatus.Pending)
+                {
+                    return CommandResult.Rejected($"claimId: claim '{e.ClaimId}' of deal '{Key}' is already {claim.Status}");
+                }
+
+                // The review names the claimant, so it is in the partner's history too and its view lists the outcome.
+                return CommandResult.From(await AppendOwnAsync(new PendingEvent(e with { PartnerId = claim.PartnerId }, actor)));
+            case EventTypes.DealTouch:
+                // Staff and the engine touch at once; a partner that is not part of the deal yet claims.
+                var isClaim = actor.Role == Contracts.Keys.Roles.Partner && !IsPartner(e.PartnerId!);
+                return CommandResult.From(await AppendOwnAsync(new PendingEvent(e, actor, IsClaim: isClaim)));
+            default:
+                return CommandResult.Rejected($"type: {e.Type} is not decided by a deal");
+        }
+    }
+
+    private bool IsPartner(string partnerId) => State.Partners.Exists(p => string.Equals(p.PartnerId, partnerId, StringComparison.Ordinal));
+
+    public Task<bool> IsParticipant(string partnerId) => Task.FromResult(IsPartner(partnerId));
 
     // ---- Metrics ----------------------------------------------------------------------------------
 

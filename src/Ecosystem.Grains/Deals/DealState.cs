@@ -36,6 +36,10 @@ public sealed class DealState
     /// <summary>Partners this deal last told about its part in their KPIs.</summary>
     [Id(17)] public List<string> ContributedTo { get; set; } = [];
     [Id(18)] public bool ContributionsSent { get; set; }
+
+    /// <summary>Partners' touches on the deal from before they were part of it, oldest first. Not saved: folded from the log.</summary>
+    [field: NonSerialized]
+    public List<DealClaimView>? Claims { get; set; }
 }
 
 /// <summary>Where an event stands in time: its occurredAt, then its place in the log.</summary>

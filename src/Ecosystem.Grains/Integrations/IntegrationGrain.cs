@@ -2,7 +2,7 @@ using Ecosystem.Contracts.Events;
 using Ecosystem.Contracts.Integrations;
 using Ecosystem.Domain.Events;
 using Ecosystem.Domain.Integrations;
-using Ecosystem.Grains.EventLog;
+using Ecosystem.EventLog;
 using Ecosystem.Grains.Program;
 using Ecosystem.Grains.Projections;
 using Ecosystem.Grains.Push;

@@ -4,7 +4,7 @@ using Ecosystem.Contracts.Leads;
 using Ecosystem.Contracts.Metrics;
 using Ecosystem.Contracts.Partners;
 using Ecosystem.Domain.Events;
-using Ecosystem.Grains.EventLog;
+using Ecosystem.EventLog;
 using Ecosystem.Grains.Metrics;
 using Ecosystem.Grains.Program;
 using Ecosystem.Grains.Projections;
@@ -88,6 +88,7 @@ public sealed partial class LeadGrain(
                 break;
             case EventTypes.LeadConverted when s.DealId is null:
                 s.DealId = e.DealId;
+                s.ConversionId = e.Id;
                 s.Status = LeadStatus.Converted;
                 break;
         }
@@ -135,31 +136,49 @@ public sealed partial class LeadGrain(
 
     // ---- Answers --------------------------------------------------------------------------------------
 
-    public async Task<LeadAnswer> Answer(ActivityEvent answer, string rawJson)
+    public async Task<CommandResult> Decide(ActivityEvent e, EventActor actor)
     {
         var s = State;
-        if (s.AnswerIds.Contains(answer.Id))
+        if (e.Type is EventTypes.LeadAccepted or EventTypes.LeadDeclined)
         {
-            return new LeadAnswer(null, true, null);
+            if (s.AnswerIds.Contains(e.Id))
+            {
+                return new CommandResult(null, true, null);
+            }
+
+            if (s.Status != LeadStatus.Offered || s.OfferedTo != e.PartnerId)
+            {
+                return CommandResult.Rejected(!s.Submitted ? $"lead '{Key}' has not been submitted"
+                    : s.Status == LeadStatus.Offered ? $"lead '{Key}' is offered to another partner"
+                    : $"lead '{Key}' is {s.Status}, not offered to partner '{e.PartnerId}'");
+            }
+
+            return CommandResult.From(await AppendOwnAsync(new PendingEvent(e, actor)));
         }
 
-        if (s.Status != LeadStatus.Offered || s.OfferedTo != answer.PartnerId)
+        if (e.Type != EventTypes.LeadConverted)
         {
-            var why = !s.Submitted ? $"lead '{Key}' has not been submitted"
-                : s.Status == LeadStatus.Offered ? $"lead '{Key}' is offered to another partner"
-                : $"lead '{Key}' is {s.Status}, not offered to partner '{answer.PartnerId}'";
-            return new LeadAnswer(null, false, why);
+            return CommandResult.Rejected($"type: {e.Type} is not decided by a lead");
         }
 
-        var outcome = (await _log.AppendAsync([new PendingEvent(answer, rawJson)]))[0];
-        if (outcome.Duplicate)
+        if (s.ConversionId == e.Id)
         {
-            return new LeadAnswer(null, true, null);
+            return new CommandResult(null, true, null);
         }
 
-        var logged = new LoggedEvent(outcome.Seq, outcome.AcceptedAt, answer, rawJson);
-        await Apply([logged]);
-        return new LeadAnswer(logged, false, null);
+        if (s.Status != LeadStatus.Accepted)
+        {
+            return CommandResult.Rejected(s.Status == LeadStatus.Converted
+                ? $"lead '{Key}' was already converted into deal '{s.DealId}'"
+                : $"lead '{Key}' is {(s.Status == LeadStatus.New ? LeadStatus.Unroutable : s.Status)}; only an accepted lead converts");
+        }
+
+        if (actor.Role == Contracts.Keys.Roles.Partner && actor.PartnerId != s.AcceptedBy)
+        {
+            return CommandResult.Rejected($"lead '{Key}' is not held by partner '{actor.PartnerId}'");
+        }
+
+        return CommandResult.From(await AppendOwnAsync(new PendingEvent(e, actor)));
     }
 
     // ---- Routing --------------------------------------------------------------------------------------
@@ -243,28 +262,23 @@ public sealed partial class LeadGrain(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Lead {LeadId} could not tell partner {PartnerId} about its offer; retrying shortly")]
     private partial void LogNoticeFailed(Exception ex, string leadId, string partnerId);
 
-    /// <summary>The partner that accepted a converted lead referred the deal: a deal.touch written by the engine.</summary>
+    /// <summary>
+    /// The partner that accepted a converted lead referred the deal: a deal.touch written by the engine (so it counts at
+    /// once), which the log hands to the deal and the partner. Its id is fixed, so a repeat after a crash is a duplicate.
+    /// </summary>
     private async Task TouchConvertedDealAsync(string partnerId, string dealId, DateTimeOffset at)
     {
-        var id = $"lead-{Key}-referral";
-        var raw = System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string>
+        var touch = new ActivityEvent
         {
-            ["id"] = id,
-            ["type"] = EventTypes.DealTouch,
-            ["occurredAt"] = at.UtcDateTime.ToString("O"),
-            ["dealId"] = dealId,
-            ["partnerId"] = partnerId,
-            ["role"] = TouchRoles.Referral,
-            ["activity"] = "lead_converted",
-        });
-        var touch = new ActivityEvent { Id = id, Type = EventTypes.DealTouch, OccurredAt = at.ToUniversalTime(), DealId = dealId, PartnerId = partnerId, Role = TouchRoles.Referral, Activity = "lead_converted" };
-        var outcome = (await _log.AppendAsync([new PendingEvent(touch, raw)]))[0];
-        if (!outcome.Duplicate)
-        {
-            var logged = new LoggedEvent(outcome.Seq, outcome.AcceptedAt, touch, raw);
-            await GrainFactory.GetGrain<IDealGrain>(dealId).Apply([logged]);
-            await GrainFactory.GetGrain<IPartnerGrain>(partnerId).Apply([logged]);
-        }
+            Id = $"lead-{Key}-referral",
+            Type = EventTypes.DealTouch,
+            OccurredAt = at.ToUniversalTime(),
+            DealId = dealId,
+            PartnerId = partnerId,
+            Role = TouchRoles.Referral,
+            Activity = "lead_converted",
+        };
+        await _log.AppendAsync([new PendingEvent(touch, EventActor.Engine)], Origin);
     }
 
     // ---- Offer expiry ---------------------------------------------------------------------------------

@@ -23,4 +23,6 @@ public sealed class LeadState
     [Id(14)] public DateTimeOffset? SubmittedAt { get; set; }
     /// <summary>Ids of the answers logged, so a retried answer is a duplicate rather than an error.</summary>
     [Id(15)] public HashSet<string> AnswerIds { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>The id of the <c>lead.converted</c> that converted the lead, so a retry of it is a duplicate.</summary>
+    [Id(16)] public string? ConversionId { get; set; }
 }

@@ -6,7 +6,7 @@ using Ecosystem.Contracts.Metrics;
 using Ecosystem.Domain.Leads;
 using Ecosystem.Domain.Partners;
 using Ecosystem.Domain.Program;
-using Ecosystem.Grains.EventLog;
+using Ecosystem.EventLog;
 using Ecosystem.Grains.Metrics;
 using Ecosystem.Grains.Program;
 using Ecosystem.Grains.Projections;
@@ -44,6 +44,27 @@ public sealed partial class PartnerGrain(
     {
         var e = logged.Event;
         var s = State;
+        if (e.Type == EventTypes.DealTouch && logged.IsClaim)
+        {
+            s.Claims.Add(new PartnerClaimView(e.DealId!, e.Id, Contracts.Deals.ClaimStatus.Pending));
+        }
+        else if (e.Type == EventTypes.DealClaimReviewed)
+        {
+            // A rep's decision on this partner's claim, not the partner's own activity.
+            var i = s.Claims.FindIndex(c => c.ClaimId == e.ClaimId && c.DealId == e.DealId);
+            if (i >= 0)
+            {
+                s.Claims[i] = s.Claims[i] with { Status = e.Decision! };
+            }
+
+            return;
+        }
+        else if (EventTypes.Changes.Contains(e.Type))
+        {
+            // The channel team's edits of the profile are in the partner's history, but they are not its activity.
+            return;
+        }
+
         s.EventCount++;
         if (s.LastActivityAt is null || e.OccurredAt > s.LastActivityAt)
         {
@@ -292,6 +313,7 @@ public sealed partial class PartnerGrain(
             LifecycleStage = stage,
             Health = new HealthView(health.Score, [.. health.Components.Select(c => new HealthComponentView(c.Name, c.Score, c.Weight, c.Detail))], now),
             AtRisk = new AtRiskView(risk.AtRisk, risk.Reason),
+            Claims = [.. s.Claims],
             Onboarding = new OnboardingView { Steps = steps, ActivatedAt = activatedAt, ActivationDays = Lifecycle.ActivationDays(terms, activatedAt) },
             Kpis = kpis,
             LastActivityAt = s.LastActivityAt,

@@ -24,4 +24,6 @@ public sealed class PartnerState
     [Id(11)] public List<int> SurveyScores { get; set; } = [];
     [Id(12)] public HashSet<string> ChurnedCustomers { get; set; } = new(StringComparer.Ordinal);
     [Id(13)] public bool AtRisk { get; set; }
+    /// <summary>This partner's claims on deals it was not part of, oldest first.</summary>
+    [Id(14)] public List<PartnerClaimView> Claims { get; set; } = [];
 }

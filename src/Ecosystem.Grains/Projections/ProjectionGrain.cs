@@ -1,6 +1,6 @@
 using Ecosystem.Contracts.Events;
 using Ecosystem.Domain.Events;
-using Ecosystem.Grains.EventLog;
+using Ecosystem.EventLog;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -146,6 +146,42 @@ public abstract class ProjectionGrain<TState> : Grain, IEventStreamGrain, ICheck
         }
 
         return events;
+    }
+
+    /// <summary>
+    /// Appends an event this grain decided, from its own turn, and folds it at once: the grain is the only writer of
+    /// the decisions on its state, so no other decision can come between the check and the append. The log delivers it
+    /// to every other grain it concerns. Null when an event with this id was logged before.
+    /// </summary>
+    protected async Task<LoggedEvent?> AppendOwnAsync(PendingEvent e)
+    {
+        var outcome = (await _log.AppendAsync([e], Origin))[0];
+        if (outcome.Duplicate)
+        {
+            return null;
+        }
+
+        var logged = outcome.ToLogged(e);
+        await Apply([logged]);
+        return logged;
+    }
+
+    /// <summary>This grain as the writer of events it appends (left out of their delivery, since it folds them itself).</summary>
+    protected EventOrigin Origin => new(Kind, Key);
+
+    /// <summary>
+    /// Before a decision: folds what the log holds for this stream that has not reached the grain yet (a delivery still
+    /// on its way, e.g. the registration logged by the account a moment ago), so the decision sees every committed event.
+    /// </summary>
+    protected async Task CatchUpBeforeDecidingAsync()
+    {
+        var recovered = await CatchUpAsync(CancellationToken.None);
+        if (recovered.Count > 0)
+        {
+            await AfterAppliedAsync(recovered);
+            _unsaved += recovered.Count;
+            ScheduleCheckpoint();
+        }
     }
 
     /// <summary>The scheduled checkpoint (<see cref="CheckpointScheduler"/>) fell due.</summary>

@@ -1,7 +1,7 @@
 using Ecosystem.Contracts.Deals;
 using Ecosystem.Contracts.Replay;
 using Ecosystem.Domain.Events;
-using Ecosystem.Grains.EventLog;
+using Ecosystem.EventLog;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 

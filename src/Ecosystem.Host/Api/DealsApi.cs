@@ -18,16 +18,15 @@ public static class DealsApi
         return app;
     }
 
-    private static async Task<IResult> GetDeal(string dealId, HttpContext http, IGrainFactory grains)
+    private static async Task<IResult> GetDeal(string dealId, HttpContext http, IGrainFactory grains, Visibility visibility)
     {
         if (!Ids.IsValid(dealId))
         {
             return Problems.NotFound("This deal");
         }
 
-        var who = http.User.ToPrincipal();
         var deal = grains.GetGrain<IDealGrain>(dealId);
-        if (who.IsPartner && !await deal.IsParticipant(who.PartnerId!))
+        if (!await visibility.CanSeeDealAsync(http.User.ToPrincipal(), dealId))
         {
             return Problems.NotFound($"Deal '{dealId}'");
         }
@@ -36,7 +35,7 @@ public static class DealsApi
         return view is null ? Problems.NotFound($"Deal '{dealId}'") : TypedResults.Ok(view);
     }
 
-    private static async Task<IResult> GetAttribution(string dealId, string? model, HttpContext http, IGrainFactory grains)
+    private static async Task<IResult> GetAttribution(string dealId, string? model, HttpContext http, IGrainFactory grains, Visibility visibility)
     {
         if (model is not null && !Domain.Program.AttributionModels.All.Contains(model))
         {
@@ -48,9 +47,8 @@ public static class DealsApi
             return Problems.NotFound("This deal");
         }
 
-        var who = http.User.ToPrincipal();
         var deal = grains.GetGrain<IDealGrain>(dealId);
-        if (who.IsPartner && !await deal.IsParticipant(who.PartnerId!))
+        if (!await visibility.CanSeeDealAsync(http.User.ToPrincipal(), dealId))
         {
             return Problems.NotFound($"Deal '{dealId}'");
         }
@@ -90,9 +88,8 @@ public static class DealsApi
             return Problems.NotFound("This lead");
         }
 
-        var who = http.User.ToPrincipal();
         var view = await grains.GetGrain<ILeadGrain>(leadId).GetView();
-        if (view is null || (who.IsPartner && view.OfferedTo != who.PartnerId && view.History.All(h => h.PartnerId != who.PartnerId)))
+        if (view is null || !Visibility.CanSeeLead(http.User.ToPrincipal(), view))
         {
             return Problems.NotFound($"Lead '{leadId}'");
         }

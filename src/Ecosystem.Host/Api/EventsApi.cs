@@ -3,10 +3,9 @@ using Ecosystem.Contracts.Deals;
 using Ecosystem.Contracts.Events;
 using Ecosystem.Contracts.Leads;
 using Ecosystem.Domain.Events;
-using Ecosystem.Grains.EventLog;
+using Ecosystem.EventLog;
 using Ecosystem.Host.Auth;
 using Ecosystem.Host.Intake;
-using Ecosystem.Host.Storage.EventLog;
 
 namespace Ecosystem.Host.Api;
 
@@ -83,15 +82,14 @@ public static class EventsApi
         }
     }
 
-    private static async Task<IResult> DealEvents(string dealId, long? after, int? limit, HttpContext http, IGrainFactory grains, IEventLog log, CancellationToken ct)
+    private static async Task<IResult> DealEvents(string dealId, long? after, int? limit, HttpContext http, Visibility visibility, IEventLog log, CancellationToken ct)
     {
         if (!Ids.IsValid(dealId))
         {
             return Problems.NotFound("This deal");
         }
 
-        var who = http.User.ToPrincipal();
-        if (who.IsPartner && !await grains.GetGrain<IDealGrain>(dealId).IsParticipant(who.PartnerId!))
+        if (!await visibility.CanSeeDealAsync(http.User.ToPrincipal(), dealId))
         {
             return Problems.NotFound($"Deal '{dealId}'");
         }
@@ -101,8 +99,7 @@ public static class EventsApi
 
     private static async Task<IResult> PartnerEvents(string partnerId, long? after, int? limit, HttpContext http, IEventLog log, CancellationToken ct)
     {
-        var who = http.User.ToPrincipal();
-        if (who.IsPartner && who.PartnerId != partnerId)
+        if (!Visibility.CanSeePartner(http.User.ToPrincipal(), partnerId))
         {
             return Problems.Forbidden("A partner key reads only its own partner's events.");
         }
@@ -123,13 +120,9 @@ public static class EventsApi
         }
 
         var who = http.User.ToPrincipal();
-        if (who.IsPartner)
+        if (who.IsPartner && (await grains.GetGrain<ILeadGrain>(leadId).GetView() is not { } lead || !Visibility.CanSeeLead(who, lead)))
         {
-            var lead = await grains.GetGrain<ILeadGrain>(leadId).GetView();
-            if (lead is null || (lead.OfferedTo != who.PartnerId && lead.History.All(h => h.PartnerId != who.PartnerId)))
-            {
-                return Problems.NotFound($"Lead '{leadId}'");
-            }
+            return Problems.NotFound($"Lead '{leadId}'");
         }
 
         return await ReadAsync(log, StreamKind.Lead, leadId, after, limit, ct);
@@ -150,11 +143,12 @@ public static class EventsApi
 /// <summary>A page of the log. <c>next</c> is the <c>after</c> to ask for the following page.</summary>
 public sealed record EventPage(IReadOnlyList<EventEntry> Events, long? Next);
 
-public sealed record EventEntry(long Seq, DateTimeOffset AcceptedAt, JsonElement Event)
+/// <summary>
+/// One event of the log: the event as the engine holds it (flat, as sent), who sent it, and for a registration the
+/// decision its account took; <c>claim</c> is true for a partner's touch on a deal it was not part of.
+/// </summary>
+public sealed record EventEntry(long Seq, DateTimeOffset AcceptedAt, ActivityEvent Event, EventActor Actor,
+    Domain.Deals.RegistrationDecision? Registration = null, bool? Claim = null)
 {
-    public static EventEntry From(LoggedEvent e)
-    {
-        using var doc = JsonDocument.Parse(e.RawJson);
-        return new EventEntry(e.Seq, e.AcceptedAt, doc.RootElement.Clone());
-    }
+    public static EventEntry From(LoggedEvent e) => new(e.Seq, e.AcceptedAt, e.Event, e.Actor, e.Registration, e.IsClaim ? true : null);
 }

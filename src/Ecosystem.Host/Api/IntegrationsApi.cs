@@ -111,7 +111,7 @@ public static class IntegrationsApi
         var who = http.User.ToPrincipal();
         var view = await grains.GetGrain<IIntegrationGrain>(integrationId).GetView();
         // Another partner's integration answers as one that does not exist: a partner must not learn which exist.
-        return view is null || (who.IsPartner && view.PartnerId != who.PartnerId)
+        return view is null || !Visibility.CanSeeIntegration(who, view)
             ? Problems.NotFound($"Integration '{integrationId}'")
             : TypedResults.Ok(view);
     }

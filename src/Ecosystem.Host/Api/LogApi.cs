@@ -1,6 +1,5 @@
+using Ecosystem.EventLog;
 using Ecosystem.Host.Auth;
-using Ecosystem.Host.Storage;
-using Ecosystem.Host.Storage.EventLog;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Ecosystem.Host.Api;
@@ -15,6 +14,6 @@ public static class LogApi
         return app;
     }
 
-    private static async Task<Ok<LogHead>> Get(EcosystemDatabase database, IServiceProvider services, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await EventLogReports.HeadAsync(database, services, cancellationToken));
+    private static async Task<Ok<LogHead>> Get(IEventLog log, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await log.HeadAsync(cancellationToken));
 }

@@ -98,7 +98,7 @@ public static class PartnersApi
     private static async Task<IResult> Get(string partnerId, HttpContext http, IGrainFactory grains)
     {
         var who = http.User.ToPrincipal();
-        if (who.IsPartner && who.PartnerId != partnerId)
+        if (!Visibility.CanSeePartner(who, partnerId))
         {
             return Problems.Forbidden("A partner key reads only its own partner record.");
         }

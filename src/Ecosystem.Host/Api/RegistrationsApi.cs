@@ -2,7 +2,7 @@ using Ecosystem.Contracts.Deals;
 using Ecosystem.Domain.Deals;
 using Ecosystem.Host.Auth;
 using Ecosystem.Host.Storage;
-using Ecosystem.Host.Storage.EventLog;
+using Ecosystem.EventLog;
 
 namespace Ecosystem.Host.Api;
 
@@ -20,7 +20,7 @@ public static class RegistrationsApi
         string DealId, string? AccountId, string? RegisteredBy, decimal? Amount, string? Currency, string Stage, string Status, DateTimeOffset? ExpiresAt);
 
     private static async Task<IResult> List(
-        string? status, int? limit, EcosystemDatabase database, IServiceProvider services, IGrainFactory grains, CancellationToken cancellationToken)
+        string? status, int? limit, IEventLog log, IGrainFactory grains, CancellationToken cancellationToken)
     {
         if (status != RegistrationStatus.PendingReview)
         {
@@ -32,7 +32,7 @@ public static class RegistrationsApi
             return Problems.Invalid("limit", "must be from 1 to 1000");
         }
 
-        var candidates = await EventLogReports.PendingRegistrationCandidatesAsync(database, services, limit ?? 100, cancellationToken);
+        var candidates = await log.PendingRegistrationCandidatesAsync(limit ?? 100, cancellationToken);
         var views = await Task.WhenAll(candidates.Select(id => grains.GetGrain<IDealGrain>(id).GetView()));
         // The log says what was decided; the deal says what holds now (it may have expired or closed since).
         var pending = views

@@ -2,18 +2,16 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json.Serialization;
 using Ecosystem.Grains;
-using Ecosystem.Grains.EventLog;
+using Ecosystem.EventLog;
 using Ecosystem.Host.Api;
 using Ecosystem.Host.Auth;
 using Ecosystem.Host.Hubs;
 using Ecosystem.Host.Intake;
 using Ecosystem.Host.Storage;
-using Ecosystem.Host.Storage.EventLog;
 using Ecosystem.Host.Web;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
-using Npgsql;
 using Orleans.Configuration;
 using Orleans.Serialization;
 using Orleans.Storage;
@@ -56,8 +54,10 @@ public static class EcosystemHostingExtensions
         builder.Services.AddHostedService<Hubs.KeyRevocationWatcher>();
         builder.Services.AddSignalR(o => o.MaximumReceiveMessageSize = options.Limits.HubMaxMessageBytes)
             .AddJsonProtocol(o => o.PayloadSerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull);
-        builder.Services.AddEventLog(database);
+        builder.Services.AddEcosystemEventLog(database.EventLog);
+        builder.Services.AddSingleton<IEventDispatcher, Grains.Dispatch.EventDispatcher>();
         builder.Services.AddSingleton<EventPermissions>();
+        builder.Services.AddSingleton<Auth.Visibility>();
         builder.Services.AddSingleton<EventIntake>();
 
         builder.UseOrleans(silo => silo.ConfigureSilo(options, database));
@@ -101,22 +101,6 @@ public static class EcosystemHostingExtensions
                 log.WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture);
             }
         });
-    }
-
-    private static void AddEventLog(this IServiceCollection services, EcosystemDatabase database)
-    {
-        if (database.IsPostgres)
-        {
-            services.AddSingleton(_ => NpgsqlDataSource.Create(database.LogConnectionString));
-            services.AddSingleton<IEventStore>(sp => new PostgresEventStore(sp.GetRequiredService<NpgsqlDataSource>()));
-        }
-        else
-        {
-            services.AddSingleton<IEventStore>(_ => new SqliteEventStore(database.LogConnectionString));
-        }
-
-        services.AddSingleton<GroupCommitEventLog>();
-        services.AddSingleton<IEventLog>(sp => sp.GetRequiredService<GroupCommitEventLog>());
     }
 
     private static void ConfigureSilo(this ISiloBuilder silo, EcosystemOptions options, EcosystemDatabase database)

@@ -73,6 +73,15 @@ public sealed class StorageOptions
     /// <summary>Events per log transaction at most; the intake groups concurrent requests up to this size.</summary>
     [Range(1, 20_000)]
     public int MaxAppendBatch { get; set; } = 5_000;
+
+    /// <summary>
+    /// PostgreSQL connections this node may hold open at once, for everything it does: the event log, grain snapshots,
+    /// reminders and cluster membership share it (half to the log, half to Orleans' providers). A request that finds
+    /// every connection busy waits for one instead of failing. N nodes on one server need N × this below the server's
+    /// <c>max_connections</c> (100 by default), with room for maintenance sessions.
+    /// </summary>
+    [Range(4, 10_000)]
+    public int MaxConnections { get; set; } = 30;
 }
 
 public sealed class ClusterSettings

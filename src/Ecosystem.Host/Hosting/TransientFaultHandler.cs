@@ -1,5 +1,5 @@
 using System.Data.Common;
-using Ecosystem.Host.Storage.EventLog;
+using Ecosystem.EventLog;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace Ecosystem.Host.Hosting;

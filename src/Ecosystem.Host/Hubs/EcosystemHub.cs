@@ -35,7 +35,7 @@ public interface IEcosystemClient
 /// upgrade); a bad key cannot connect. A partner joins only deals it registered or touched.
 /// </summary>
 [Authorize]
-public sealed class EcosystemHub(IGrainFactory grains, EventIntake intake, DealRooms rooms, HubConnections connections, TimeProvider time)
+public sealed class EcosystemHub(IGrainFactory grains, EventIntake intake, Visibility visibility, DealRooms rooms, HubConnections connections, TimeProvider time)
     : Hub<IEcosystemClient>
 {
     public const string Path = "/hubs/ecosystem";
@@ -75,7 +75,7 @@ public sealed class EcosystemHub(IGrainFactory grains, EventIntake intake, DealR
     {
         RequireId(partnerId, nameof(partnerId));
         var who = Context.User!.ToPrincipal();
-        if (who.IsPartner && who.PartnerId != partnerId)
+        if (!Visibility.CanSeePartner(who, partnerId))
         {
             throw new HubException("A partner key watches only its own partner.");
         }
@@ -154,9 +154,8 @@ public sealed class EcosystemHub(IGrainFactory grains, EventIntake intake, DealR
     private async Task<IDealGrain> AuthorizeDealAsync(string dealId)
     {
         RequireId(dealId, nameof(dealId));
-        var who = Context.User!.ToPrincipal();
         var deal = grains.GetGrain<IDealGrain>(dealId);
-        if (who.IsPartner && !await deal.IsParticipant(who.PartnerId!))
+        if (!await visibility.CanSeeDealAsync(Context.User!.ToPrincipal(), dealId))
         {
             // Same answer as for a deal that does not exist: a partner must not learn which deals exist.
             throw new HubException($"Deal '{dealId}' does not exist.");

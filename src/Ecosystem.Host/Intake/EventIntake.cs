@@ -1,44 +1,43 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Ecosystem.Contracts.Accounts;
 using Ecosystem.Contracts.Deals;
 using Ecosystem.Contracts.Events;
-using Ecosystem.Contracts.Integrations;
 using Ecosystem.Contracts.Keys;
 using Ecosystem.Contracts.Leads;
-using Ecosystem.Contracts.Partners;
 using Ecosystem.Domain.Events;
-using Ecosystem.Grains.EventLog;
-using Ecosystem.Host.Diagnostics;
-using Ecosystem.Host.Storage.EventLog;
-
+using Ecosystem.EventLog;
 using Ecosystem.Grains;
+using Ecosystem.Host.Auth;
+using Ecosystem.Host.Diagnostics;
 
 namespace Ecosystem.Host.Intake;
 
 /// <summary>
-/// The path of every activity event: validate, check the key's permission, append to the log
-/// (durable before anyone hears "accepted"), then hand the events to the grains they concern.
+/// The path of every activity event sent to the API: validate, check what the key may send, then either hand the event
+/// to the grain that must decide on it (a registration to its account; a review, a claim review or an outsider's touch
+/// to its deal; an answer or a conversion to its lead), which appends it from its own turn, or append it with the
+/// request's other events. Either way the log is the only writer and delivers each commit to its grains once.
 /// </summary>
 public sealed partial class EventIntake(
-    GroupCommitEventLog log,
+    IEventLog log,
     EventPermissions permissions,
     GrainLookup grains,
     TimeProvider time,
-    ILogger<EventIntake> logger) : IEventDispatcher
+    ILogger<EventIntake> logger)
 {
     /// <param name="events">The JSON values of the request, already split from a single event or an array.</param>
     public async Task<IReadOnlyList<EventResult>> IngestAsync(Principal who, IReadOnlyList<JsonElement> events, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
+        var actor = who.ToActor();
         var results = new EventResult[events.Count];
         var pending = new List<PendingEvent>(events.Count);
         var pendingIndex = new List<int>(events.Count);
         var firstIndexOfId = new Dictionary<string, int>(StringComparer.Ordinal);
         var repeats = new List<(int Index, int First)>();
         var joined = new HashSet<string>(StringComparer.Ordinal);
-        var registrations = new List<(int Index, PendingEvent Event)>();
-        var answers = new List<(int Index, PendingEvent Event)>();
+        var registrations = new List<(int Index, ActivityEvent Event)>();
+        var commands = new List<(int Index, ActivityEvent Event)>();
 
         for (var i = 0; i < events.Count; i++)
         {
@@ -55,10 +54,10 @@ public sealed partial class EventIntake(
                 continue;
             }
 
-            string? denied;
+            EventPermissions.Verdict verdict;
             try
             {
-                denied = await permissions.CheckAsync(who, e, joined);
+                verdict = await permissions.CheckAsync(who, e, joined);
             }
             catch (Exception ex) when (ex is not EventLogUnavailableException)
             {
@@ -66,7 +65,8 @@ public sealed partial class EventIntake(
                 // request is logged yet, so the client is told to retry (503), not that the server broke (500).
                 throw new EventLogUnavailableException("An event's permission could not be checked.", ex);
             }
-            if (denied is not null)
+
+            if (verdict.Denied is { } denied)
             {
                 results[i] = new EventResult(e.Id, EventStatus.Rejected, denied);
                 continue;
@@ -75,65 +75,31 @@ public sealed partial class EventIntake(
             firstIndexOfId[e.Id] = i;
             if (e.Type == EventTypes.DealRegistered)
             {
-                registrations.Add((i, new PendingEvent(e, events[i].GetRawText())));
+                registrations.Add((i, e));
             }
-            else if (e.Type is EventTypes.LeadAccepted or EventTypes.LeadDeclined)
+            else if (verdict.DecidedByGrain)
             {
-                answers.Add((i, new PendingEvent(e, events[i].GetRawText())));
+                commands.Add((i, e));
             }
             else
             {
-                pending.Add(new PendingEvent(e, events[i].GetRawText()));
+                pending.Add(new PendingEvent(e, actor));
                 pendingIndex.Add(i);
             }
         }
 
-        // Registrations are decided and logged by their account, one account at a time, in request
-        // order, and before the rest of the request, so that "register, then touch" logs in that order.
-        var registered = new List<(int Index, string Id, LoggedEvent? Logged)>(registrations.Count);
-        var answered = new List<LoggedEvent>();
-        IReadOnlyList<AppendOutcome> outcomes;
-        try
-        {
-            await RegisterAsync(registrations, registered);
-            await AnswerLeadsAsync(answers, results, answered);
-            // The log hands these to their grains itself, together with the other requests of the same commit.
-            outcomes = await log.AppendAsync(pending, this, cancellationToken);
-        }
-        catch (EventLogUnavailableException)
-        {
-            // The client is told to retry, and its retry hears "duplicate" of what was logged before the failure, which
-            // then reaches no grain: their grains hear of it now rather than at their next checkpoint.
-            List<LoggedEvent> logged = [.. registered.Select(r => r.Logged).OfType<LoggedEvent>(), .. answered];
-            if (logged.Count > 0)
-            {
-                await DispatchAsync(logged);
-            }
+        // Registrations first, one account at a time in request order, then the other decisions in request order, then
+        // the rest: "register, then touch" logs in that order.
+        await RunAsync("A registration could not be decided and logged.", () => RegisterAsync(registrations, actor, results));
+        await RunAsync("An event could not be decided and logged.", () => DecideAsync(commands, actor, results));
+        var outcomes = await log.AppendAsync(pending, null, cancellationToken);
 
-            throw;
-        }
-
-        var accepted = new List<LoggedEvent>(registrations.Count + answers.Count);
-        var acceptedCount = 0;
-        accepted.AddRange(answered);
-        foreach (var (index, id, logged) in registered)
-        {
-            results[index] = new EventResult(id, logged is null ? EventStatus.Duplicate : EventStatus.Accepted);
-            if (logged is not null)
-            {
-                accepted.Add(logged);
-            }
-        }
-
+        var accepted = 0;
         for (var p = 0; p < pending.Count; p++)
         {
-            var o = outcomes[p];
-            var e = pending[p];
-            results[pendingIndex[p]] = new EventResult(e.Event.Id, o.Duplicate ? EventStatus.Duplicate : EventStatus.Accepted);
-            if (!o.Duplicate)
-            {
-                acceptedCount++;
-            }
+            var duplicate = outcomes[p].Duplicate;
+            results[pendingIndex[p]] = new EventResult(pending[p].Event.Id, duplicate ? EventStatus.Duplicate : EventStatus.Accepted);
+            accepted += duplicate ? 0 : 1;
         }
 
         // A repeated id within one request is the same event sent twice: the first copy decides, the rest are duplicates.
@@ -144,14 +110,7 @@ public sealed partial class EventIntake(
                 : new EventResult(results[first].Id, EventStatus.Duplicate);
         }
 
-        if (accepted.Count > 0)
-        {
-            // Registrations and lead answers were logged by their grains; the rest of their audience hears of them here.
-            await DispatchAsync(accepted);
-        }
-
-        LogAccepted(who.KeyId, acceptedCount + accepted.Count, events.Count);
-
+        LogAccepted(who.KeyId, accepted + registrations.Count + commands.Count, events.Count);
         foreach (var r in results)
         {
             EngineMeter.Events.Add(1, new KeyValuePair<string, object?>("status", r.Status));
@@ -160,163 +119,54 @@ public sealed partial class EventIntake(
         return results;
     }
 
-    /// <summary>Answers to lead offers are checked and logged by their lead: only the partner holding the offer may answer.</summary>
-    private async Task AnswerLeadsAsync(List<(int Index, PendingEvent Event)> answers, EventResult[] results, List<LoggedEvent> answered)
+    /// <summary>A grain that cannot decide (its node died, its storage is away) makes the request retryable (503), not a 500.</summary>
+    private static async Task RunAsync(string failure, Func<Task> step)
     {
-        foreach (var (index, e) in answers)
+        try
         {
-            LeadAnswer answer;
-            try
-            {
-                answer = await grains.Get<ILeadGrain>(e.Event.LeadId!).Answer(e.Event, e.RawJson);
-            }
-            catch (Exception ex) when (ex is not EventLogUnavailableException)
-            {
-                throw new EventLogUnavailableException("An answer to a lead offer could not be checked and logged.", ex);
-            }
-
-            results[index] = answer.Error is not null ? new EventResult(e.Event.Id, EventStatus.Rejected, answer.Error)
-                : new EventResult(e.Event.Id, answer.Duplicate ? EventStatus.Duplicate : EventStatus.Accepted);
-            if (answer.Logged is not null)
-            {
-                answered.Add(answer.Logged);
-            }
+            await step();
+        }
+        catch (Exception ex) when (ex is not EventLogUnavailableException)
+        {
+            // What was logged before the failure comes back as duplicate when the client retries.
+            throw new EventLogUnavailableException(failure, ex);
         }
     }
 
-    /// <summary>Decides and logs the registrations, adding each to <paramref name="registered"/> as it is logged.</summary>
-    private async Task RegisterAsync(List<(int Index, PendingEvent Event)> registrations, List<(int Index, string Id, LoggedEvent? Logged)> registered)
+    private async Task RegisterAsync(List<(int Index, ActivityEvent Event)> registrations, EventActor actor, EventResult[] results)
     {
         if (registrations.Count == 0)
         {
             return;
         }
 
-        var perAccount = registrations.GroupBy(r => r.Event.Event.AccountId!, StringComparer.Ordinal).Select(async account =>
+        var perAccount = registrations.GroupBy(r => r.Event.AccountId!, StringComparer.Ordinal).Select(async account =>
         {
             var grain = grains.Get<IAccountGrain>(account.Key);
             foreach (var (index, e) in account)
             {
-                var logged = await grain.Register(e.Event, e.RawJson);
-                lock (registered)
-                {
-                    registered.Add((index, e.Event.Id, logged));
-                }
+                results[index] = Result(e.Id, await grain.Register(e, actor));
             }
         }).ToList();
-        try
-        {
-            // Waits for every account, so that what was logged is all in the list even when one of them failed.
-            await Task.WhenAll(perAccount);
-        }
-        catch (Exception ex) when (ex is not EventLogUnavailableException)
-        {
-            // The account could not log the registration (database or silo trouble): the client retries
-            // the request; what was logged meanwhile comes back as duplicate.
-            throw new EventLogUnavailableException("A registration could not be decided and logged.", ex);
-        }
+        // Waits for every account, so that a failure of one does not leave the others unanswered.
+        await Task.WhenAll(perAccount);
     }
 
-    /// <summary>
-    /// Hands each grain its events in one call, in log order. A failure here loses nothing: the events
-    /// are in the log, and the grain reads them at its next checkpoint or activation.
-    /// </summary>
-    public async Task DispatchAsync(List<LoggedEvent> events)
+    private async Task DecideAsync(List<(int Index, ActivityEvent Event)> commands, EventActor actor, EventResult[] results)
     {
-        var started = Stopwatch.GetTimestamp();
-        var byGrain = new Dictionary<(StreamKind, string), List<LoggedEvent>>();
-        void Add(StreamKind kind, string? key, LoggedEvent e)
+        foreach (var (index, e) in commands)
         {
-            if (key is null)
-            {
-                return;
-            }
-
-            if (!byGrain.TryGetValue((kind, key), out var list))
-            {
-                byGrain[(kind, key)] = list = [];
-            }
-
-            list.Add(e);
-        }
-
-        // The marketplace counts accounts, installs, churn and listing views across all accounts: one call per dispatch.
-        var marketplace = new List<LoggedEvent>();
-        foreach (var e in events)
-        {
-            Add(StreamKind.Deal, e.Event.DealId, e);
-            Add(StreamKind.Partner, e.Event.PartnerId, e);
-            Add(StreamKind.Lead, e.Event.LeadId, e);
-            Add(StreamKind.Integration, e.Event.IntegrationId, e);
-            if (e.Event.AccountId is not null || e.Event.Type == EventTypes.MarketplaceViewed)
-            {
-                marketplace.Add(e);
-            }
-
-            if (e.Event.Type == EventTypes.AccountChurned)
-            {
-                // Accounts fold registrations (which reach them directly) and churn; nothing else is sent to them.
-                Add(StreamKind.Account, e.Event.AccountId, e);
-            }
-        }
-
-        var calls = new List<Task>(byGrain.Count);
-        foreach (var ((kind, key), list) in byGrain)
-        {
-            IEventStreamGrain grain = kind switch
-            {
-                StreamKind.Deal => grains.Get<IDealGrain>(key),
-                StreamKind.Partner => grains.Get<IPartnerGrain>(key),
-                StreamKind.Account => grains.Get<IAccountGrain>(key),
-                StreamKind.Integration => grains.Get<IIntegrationGrain>(key),
-                _ => grains.Get<ILeadGrain>(key),
-            };
-            calls.Add(DeliverAsync(grain, kind, key, list));
-        }
-
-        if (marketplace.Count > 0)
-        {
-            calls.Add(DeliverAsync(grains.Get<IMarketplaceGrain>(IMarketplaceGrain.Key), StreamKind.Integration, IMarketplaceGrain.Key, marketplace));
-        }
-
-        await Task.WhenAll(calls);
-        EngineMeter.DispatchDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-    }
-
-    /// <summary>
-    /// Delivers with a few retries: under load an activation can be cancelled, and a grain that is not
-    /// active again soon (a lead nobody reads) would otherwise wait for its next activation to catch up.
-    /// </summary>
-    private async Task DeliverAsync(IEventStreamGrain grain, StreamKind kind, string key, List<LoggedEvent> events)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                await grain.Apply(events);
-                return;
-            }
-            catch (Exception ex) when (attempt < DeliveryAttempts)
-            {
-                LogDeliveryRetry(ex, kind, key, attempt);
-                await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt * attempt));
-            }
-            catch (Exception ex)
-            {
-                LogDeliveryFailed(ex, kind, key, events.Count);
-                return;
-            }
+            var result = e.Type is EventTypes.LeadAccepted or EventTypes.LeadDeclined or EventTypes.LeadConverted
+                ? await grains.Get<ILeadGrain>(e.LeadId!).Decide(e, actor)
+                : await grains.Get<IDealGrain>(e.DealId!).Decide(e, actor);
+            results[index] = Result(e.Id, result);
         }
     }
 
-    private const int DeliveryAttempts = 4;
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Delivering to {Kind} {Key} failed (attempt {Attempt}); retrying")]
-    private partial void LogDeliveryRetry(Exception ex, StreamKind kind, string key, int attempt);
+    private static EventResult Result(string id, CommandResult result) =>
+        result.Error is { } error ? new EventResult(id, EventStatus.Rejected, error)
+        : new EventResult(id, result.Duplicate ? EventStatus.Duplicate : EventStatus.Accepted);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Key {KeyId} had {Accepted} of {Sent} events accepted")]
     private partial void LogAccepted(string keyId, int accepted, int sent);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Delivering {Count} events to {Kind} {Key} failed after retries; it catches up from the log at its next checkpoint or activation")]
-    private partial void LogDeliveryFailed(Exception ex, StreamKind kind, string key, int count);
 }

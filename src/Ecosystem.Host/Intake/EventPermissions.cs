@@ -1,116 +1,120 @@
 using Ecosystem.Contracts.Deals;
 using Ecosystem.Contracts.Integrations;
 using Ecosystem.Contracts.Keys;
-using Ecosystem.Contracts.Leads;
 using Ecosystem.Domain.Events;
+using Ecosystem.Grains;
 
 namespace Ecosystem.Host.Intake;
 
 /// <summary>
-/// What each kind of key may send. Admin: everything. Rep: deal and lead activity. Partner: only as
-/// itself: events naming its own partnerId, partnerless deal events for deals it registered or
-/// touched, and validation and error reports of integrations it owns; never registration reviews,
-/// churn reports, installs, uninstalls or listing views (those come from the channel team's systems).
+/// What each kind of key may send. Admin: everything. Rep: deal and lead activity. Partner: only as itself: events
+/// naming its own partnerId, partnerless deal events for deals it is part of, and validation and error reports of
+/// integrations it owns; never registration or claim reviews, churn reports, installs, uninstalls or listing views
+/// (those come from the channel team's systems). Rules that depend on an entity's state (is the registration pending,
+/// does the partner hold the lead) are not checked here: the grain holding that state decides them in its own turn.
 /// </summary>
-public sealed class EventPermissions(IGrainFactory grains)
+public sealed class EventPermissions(GrainLookup grains)
 {
-    /// <summary>Null when allowed, else the reason. <paramref name="joinedInBatch"/> holds deals this partner joined earlier in the same request.</summary>
-    public async ValueTask<string?> CheckAsync(Principal who, ActivityEvent e, HashSet<string> joinedInBatch) =>
-        await CheckKeyAsync(who, e, joinedInBatch) ?? await CheckStateAsync(e);
-
-    /// <summary>Events that only make sense in some states of their entity.</summary>
-    private async ValueTask<string?> CheckStateAsync(ActivityEvent e)
+    /// <summary><see cref="Denied"/>: why the key may not send it. <see cref="DecidedByGrain"/>: its grain must decide it before it is logged.</summary>
+    public readonly record struct Verdict(string? Denied, bool DecidedByGrain)
     {
-        if (e.Type == EventTypes.DealRegistrationReviewed)
-        {
-            var deal = await grains.GetGrain<IDealGrain>(e.DealId!).GetView();
-            var status = deal?.Registration?.Status;
-            return status == Domain.Deals.RegistrationStatus.PendingReview
-                ? null
-                : $"the registration of deal '{e.DealId}' is {status ?? "unknown"}, not pending_review";
-        }
+        public static readonly Verdict Allowed = new(null, false);
+        public static readonly Verdict ToGrain = new(null, true);
 
-        if (e.Type == EventTypes.LeadConverted)
-        {
-            var lead = await grains.GetGrain<ILeadGrain>(e.LeadId!).GetView();
-            return lead?.Status is Contracts.Leads.LeadStatus.Accepted or Contracts.Leads.LeadStatus.Converted
-                ? null
-                : $"lead '{e.LeadId}' is {lead?.Status ?? "unknown"}; only an accepted lead converts";
-        }
-
-        return null;
+        public static Verdict Deny(string reason) => new(reason, false);
     }
 
-    private async ValueTask<string?> CheckKeyAsync(Principal who, ActivityEvent e, HashSet<string> joinedInBatch)
+    /// <param name="joinedInBatch">Deals this partner registered earlier in the same request.</param>
+    public async ValueTask<Verdict> CheckAsync(Principal who, ActivityEvent e, HashSet<string> joinedInBatch)
     {
+        var verdict = await CheckKeyAsync(who, e, joinedInBatch);
+        return verdict.Denied is null && e.Type is EventTypes.DealRegistrationReviewed or EventTypes.DealClaimReviewed
+            or EventTypes.LeadAccepted or EventTypes.LeadDeclined or EventTypes.LeadConverted
+            ? Verdict.ToGrain
+            : verdict;
+    }
+
+    private async ValueTask<Verdict> CheckKeyAsync(Principal who, ActivityEvent e, HashSet<string> joinedInBatch)
+    {
+        if (e.Type == EventTypes.DealMessage && !who.IsAdmin && e.Author != who.DisplayName)
+        {
+            // Only the channel team's imports may speak for someone else.
+            return Verdict.Deny("author: must be the sender");
+        }
+
         if (who.IsAdmin)
         {
-            return null;
+            return Verdict.Allowed;
         }
 
         if (who.IsRep && e.Type is EventTypes.LeadAccepted or EventTypes.LeadDeclined)
         {
-            return "only the partner holding the offer (or an admin) may answer it";
+            return Verdict.Deny("only the partner holding the offer (or an admin) may answer it");
         }
 
         if (who.IsRep)
         {
             return EventTypes.IsDealEvent(e.Type) || EventTypes.IsLeadEvent(e.Type)
-                ? null
-                : "a rep key may send deal and lead events only";
+                ? Verdict.Allowed
+                : Verdict.Deny("a rep key may send deal and lead events only");
         }
 
         var self = who.PartnerId!;
         switch (e.Type)
         {
             case EventTypes.DealRegistrationReviewed:
-                return "only an admin or rep may review a registration";
+                return Verdict.Deny("only an admin or rep may review a registration");
+            case EventTypes.DealClaimReviewed:
+                return Verdict.Deny("only an admin or rep may review a claim");
             case EventTypes.IntegrationValidationReported:
             case EventTypes.IntegrationErrorReported:
                 // The owning technology partner reports its own integration's evidence; an unknown integration gets the same answer.
-                return await grains.GetGrain<IIntegrationGrain>(e.IntegrationId!).GetOwner() == self
-                    ? null
-                    : $"integration '{e.IntegrationId}' is not an integration of partner '{self}'";
+                return await grains.Get<IIntegrationGrain>(e.IntegrationId!).GetOwner() == self
+                    ? Verdict.Allowed
+                    : Verdict.Deny($"integration '{e.IntegrationId}' is not an integration of partner '{self}'");
             case EventTypes.AccountChurned:
             case EventTypes.MarketplaceViewed:
             case var t when t.StartsWith("integration.", StringComparison.Ordinal):
-                return $"a partner key may not send {e.Type} events";
+                return Verdict.Deny($"a partner key may not send {e.Type} events");
             case EventTypes.LeadSubmitted:
                 return e.Source == "partner" && e.SourcePartnerId == self
-                    ? null
-                    : "a partner may submit leads only with source 'partner' and its own sourcePartnerId";
+                    ? Verdict.Allowed
+                    : Verdict.Deny("a partner may submit leads only with source 'partner' and its own sourcePartnerId");
+            case EventTypes.LeadConverted:
+                // The lead knows who holds it, and decides.
+                return Verdict.ToGrain;
         }
 
         if (e.PartnerId is not null)
         {
             if (e.PartnerId != self)
             {
-                return $"partnerId must be this key's partner '{self}'";
+                return Verdict.Deny($"partnerId must be this key's partner '{self}'");
             }
 
-            if (e.DealId is not null && e.Type is EventTypes.DealRegistered or EventTypes.DealTouch)
+            if (e.Type == EventTypes.DealRegistered)
             {
-                joinedInBatch.Add(e.DealId);
+                joinedInBatch.Add(e.DealId!);
+            }
+            else if (e.Type == EventTypes.DealTouch)
+            {
+                // A participant's touch counts at once, and a participant stays one; anyone else's touch is a claim,
+                // which only the deal can tell.
+                return joinedInBatch.Contains(e.DealId!) || await IsParticipantAsync(e.DealId!, self) ? Verdict.Allowed : Verdict.ToGrain;
             }
 
-            return null;
-        }
-
-        if (e.Type == EventTypes.LeadConverted)
-        {
-            var lead = await grains.GetGrain<ILeadGrain>(e.LeadId!).GetView();
-            return lead?.History.Any(h => h.PartnerId == self && h.Outcome == "accepted") == true
-                ? null
-                : $"lead '{e.LeadId}' is not held by partner '{self}'";
+            return Verdict.Allowed;
         }
 
         if (e.DealId is not null)
         {
-            return joinedInBatch.Contains(e.DealId) || await grains.GetGrain<IDealGrain>(e.DealId).IsParticipant(self)
-                ? null
-                : $"partner '{self}' is not part of deal '{e.DealId}'";
+            return joinedInBatch.Contains(e.DealId) || await IsParticipantAsync(e.DealId, self)
+                ? Verdict.Allowed
+                : Verdict.Deny($"partner '{self}' is not part of deal '{e.DealId}'");
         }
 
-        return $"a partner key may not send {e.Type} events";
+        return Verdict.Deny($"a partner key may not send {e.Type} events");
     }
+
+    private Task<bool> IsParticipantAsync(string dealId, string partnerId) => grains.Get<IDealGrain>(dealId).IsParticipant(partnerId);
 }

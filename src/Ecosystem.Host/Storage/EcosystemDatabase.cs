@@ -1,18 +1,19 @@
-using Npgsql;
+using Ecosystem.EventLog;
 using Ecosystem.Host.Hosting;
 using Microsoft.Data.Sqlite;
+using Npgsql;
 
 namespace Ecosystem.Host.Storage;
 
 /// <summary>Where the engine keeps its data, resolved once from configuration.</summary>
 public sealed class EcosystemDatabase
 {
-    private EcosystemDatabase(string provider, string orleansConnectionString, string orleansInvariant, string logConnectionString)
+    private EcosystemDatabase(string provider, string orleansConnectionString, string orleansInvariant, EventLogSettings eventLog)
     {
         Provider = provider;
         OrleansConnectionString = orleansConnectionString;
         OrleansInvariant = orleansInvariant;
-        LogConnectionString = logConnectionString;
+        EventLog = eventLog;
     }
 
     public string Provider { get; }
@@ -24,8 +25,14 @@ public sealed class EcosystemDatabase
     /// <summary>The ADO.NET invariant Orleans knows the driver by (Orleans 10.4 calls Microsoft.Data.Sqlite "System.Data.SQLite").</summary>
     public string OrleansInvariant { get; }
 
-    /// <summary>The event log.</summary>
-    public string LogConnectionString { get; }
+    /// <summary>The event log's database and its share of the connection budget.</summary>
+    public EventLogSettings EventLog { get; }
+
+    /// <summary>The event log's connection string.</summary>
+    public string LogConnectionString => EventLog.ConnectionString;
+
+    /// <summary>Seconds a caller waits for a pooled connection when every one of the budget is busy, unless the connection string says.</summary>
+    private const int PoolWaitSeconds = 60;
 
     public static EcosystemDatabase From(EcosystemOptions options, string? connectionString)
     {
@@ -45,8 +52,28 @@ public sealed class EcosystemDatabase
                 builder.NoResetOnClose = true;
             }
 
-            var pg = builder.ConnectionString;
-            return new EcosystemDatabase(StorageOptions.Postgres, pg, "Npgsql", pg);
+            // Requests wait for a connection of the budget rather than fail: the pool's wait is the connection timeout.
+            if (!connectionString.Contains("Timeout", StringComparison.OrdinalIgnoreCase))
+            {
+                builder.Timeout = PoolWaitSeconds;
+            }
+
+            // One budget per node. Orleans' providers (storage, reminders, clustering) open their connections from one
+            // connection string, so they share one Npgsql pool, capped here; the log has its own pool, capped at the rest.
+            var budget = options.Storage.MaxConnections;
+            var logShare = budget / 2;
+            builder.MaxPoolSize = budget - logShare;
+            builder.MinPoolSize = Math.Min(builder.MinPoolSize, builder.MaxPoolSize);
+            var orleans = builder.ConnectionString;
+            builder.MaxPoolSize = logShare;
+            var log = new EventLogSettings
+            {
+                Provider = EventLogSettings.Postgres,
+                ConnectionString = builder.ConnectionString,
+                MaxAppendBatch = options.Storage.MaxAppendBatch,
+                MaxConnections = logShare,
+            };
+            return new EcosystemDatabase(StorageOptions.Postgres, orleans, "Npgsql", log);
         }
 
         var dir = Path.GetFullPath(options.DataDirectory);
@@ -58,6 +85,11 @@ public sealed class EcosystemDatabase
             Pooling = true,
             DefaultTimeout = 30,
         }.ToString();
-        return new EcosystemDatabase(StorageOptions.Sqlite, Sqlite("orleans.db"), "System.Data.SQLite", Sqlite("events.db"));
+        return new EcosystemDatabase(StorageOptions.Sqlite, Sqlite("orleans.db"), "System.Data.SQLite", new EventLogSettings
+        {
+            Provider = EventLogSettings.Sqlite,
+            ConnectionString = Sqlite("events.db"),
+            MaxAppendBatch = options.Storage.MaxAppendBatch,
+        });
     }
 }

@@ -1,11 +1,12 @@
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
+using Ecosystem.EventLog;
 using Npgsql;
 
 namespace Ecosystem.Host.Storage;
 
 /// <summary>
-/// Creates or upgrades the schema at start-up. Every script is idempotent; on PostgreSQL a
+/// Creates or upgrades the schema at start-up: Orleans' tables here, the event log's by <see cref="EventLogSchema"/>. Every script is idempotent; on PostgreSQL a
 /// transaction-scoped advisory lock makes nodes that start together take turns.
 /// </summary>
 public static class SchemaMigrator
@@ -22,14 +23,15 @@ public static class SchemaMigrator
             await using var tx = await conn.BeginTransactionAsync(cancellationToken);
             await ExecAsync(conn, tx, $"SELECT pg_advisory_xact_lock({SchemaLockKey})", cancellationToken);
             await ExecAsync(conn, tx, Script("postgres/001_orleans.sql"), cancellationToken);
-            await ExecAsync(conn, tx, Script("postgres/002_event_log.sql"), cancellationToken);
             await tx.CommitAsync(cancellationToken);
         }
         else
         {
             await ApplySqliteAsync(db.OrleansConnectionString, "sqlite/001_orleans.sql", cancellationToken);
-            await ApplySqliteAsync(db.LogConnectionString, "sqlite/002_event_log.sql", cancellationToken);
         }
+
+        // The log's own tables and migrations belong to the log.
+        await EventLogSchema.ApplyAsync(db.EventLog, cancellationToken);
 
         logger.LogInformation("Schema ready on {Provider}", db.Provider);
     }

@@ -21,6 +21,8 @@ internal static class SampleEvents
         "deal.closed", "deal.message", "lead.submitted", "lead.accepted", "lead.declined", "lead.converted",
         "account.churned", "integration.validation_reported", "integration.installed", "integration.uninstalled",
         "integration.error_reported", "marketplace.viewed",
+        // v2: "Integrity and audit".
+        "deal.claim_reviewed",
     ];
 
     private static readonly Dictionary<string, string> Fields = new(StringComparer.Ordinal)
@@ -47,6 +49,7 @@ internal static class SampleEvents
         ["integration.uninstalled"] = """{"integrationId":"i1","accountId":"acme.com"}""",
         ["integration.error_reported"] = """{"integrationId":"i1","errors":3,"calls":1200}""",
         ["marketplace.viewed"] = """{"integrationId":"i1","accountId":"acme.com"}""",
+        ["deal.claim_reviewed"] = """{"dealId":"d1","claimId":"t-7","decision":"approved","reason":"joint call on record"}""",
     };
 
     /// <summary>A fresh, valid event of <paramref name="type"/>, free to be modified.</summary>

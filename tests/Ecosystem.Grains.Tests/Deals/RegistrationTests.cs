@@ -32,14 +32,12 @@ public sealed class RegistrationTests(GrainClusterFixture fixture)
         return (EventParser.Parse(doc.RootElement, null).Event!, raw);
     }
 
-    /// <summary>What the intake does: the account decides and logs, then the deal gets the logged event.</summary>
+    /// <summary>What the intake does: the account decides and logs; the log hands the logged event to the deal.</summary>
     private async Task<LoggedEvent> RegisterAsync(string dealId, string partnerId, string account)
     {
-        var (e, raw) = Registration(dealId, partnerId, account, fixture.Time.GetUtcNow());
-        var logged = await fixture.Client.GetGrain<IAccountGrain>(e.AccountId!).Register(e, raw);
-        Assert.NotNull(logged);
-        await fixture.Client.GetGrain<IDealGrain>(dealId).Apply([logged]);
-        return logged;
+        var (e, _) = Registration(dealId, partnerId, account, fixture.Time.GetUtcNow());
+        var result = await fixture.Client.GetGrain<IAccountGrain>(e.AccountId!).Register(e, TestEvents.Admin);
+        return Assert.IsType<LoggedEvent>(result.Logged);
     }
 
     [Fact]
@@ -63,11 +61,11 @@ public sealed class RegistrationTests(GrainClusterFixture fixture)
     public async Task Registering_the_same_event_twice_through_the_account_logs_it_once()
     {
         var account = TestEvents.NewId("acct") + ".example";
-        var (e, raw) = Registration(TestEvents.NewId("deal"), "p1", account, fixture.Time.GetUtcNow());
+        var (e, _) = Registration(TestEvents.NewId("deal"), "p1", account, fixture.Time.GetUtcNow());
         var grain = fixture.Client.GetGrain<IAccountGrain>(e.AccountId!);
 
-        Assert.NotNull(await grain.Register(e, raw));
-        Assert.Null(await grain.Register(e, raw));
+        Assert.NotNull((await grain.Register(e, TestEvents.Admin)).Logged);
+        Assert.True((await grain.Register(e, TestEvents.Admin)).Duplicate);
     }
 
     [Fact]

@@ -1,9 +1,7 @@
-using Ecosystem.Grains;
-using Ecosystem.Grains.EventLog;
+using Ecosystem.EventLog;
+using Ecosystem.EventLog.Stores;
+using Ecosystem.Grains.Dispatch;
 using Ecosystem.Grains.Push;
-using Ecosystem.Host.Hosting;
-using Ecosystem.Host.Storage;
-using Ecosystem.Host.Storage.EventLog;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -21,7 +19,8 @@ namespace Ecosystem.Grains.Tests.Infrastructure;
 
 /// <summary>
 /// One in-process silo with the production grains, memory snapshots under the production storage name,
-/// and the real event log (group commit over SQLite in a temporary directory).
+/// and the real event log (group commit over SQLite in a temporary directory) with the real dispatcher: what a grain
+/// appends reaches the other grains it concerns, as in production.
 /// </summary>
 public sealed class GrainClusterFixture : IAsyncLifetime
 {
@@ -39,13 +38,24 @@ public sealed class GrainClusterFixture : IAsyncLifetime
 
     private IServiceProvider SiloServices => Cluster.Silos[0].ServiceProvider;
 
-    /// <summary>The same log instance the grains read from: appending here and not calling Apply is "never delivered".</summary>
-    public IEventLog Log => SiloServices.GetRequiredService<IEventLog>();
+    /// <summary>
+    /// The same log the grains read, through a second writer that has no dispatcher: appending here and not calling
+    /// Apply is "never delivered" (a node that died between the commit and the delivery).
+    /// </summary>
+    public IEventLog Log { get; private set; } = null!;
+
+    private EventLogSettings _settings = null!;
 
     public async Task InitializeAsync()
     {
-        var database = EcosystemDatabase.From(new EcosystemOptions { DataDirectory = _dataDirectory }, null);
-        await SchemaMigrator.ApplyAsync(database, NullLogger.Instance, CancellationToken.None);
+        Directory.CreateDirectory(_dataDirectory);
+        _settings = new EventLogSettings
+        {
+            Provider = EventLogSettings.Sqlite,
+            ConnectionString = new SqliteConnectionStringBuilder { DataSource = Path.Combine(_dataDirectory, "events.db"), Pooling = true, DefaultTimeout = 30 }.ToString(),
+        };
+        await EventLogSchema.ApplyAsync(_settings, CancellationToken.None);
+        Log = new GroupCommitEventLog(new SqliteEventStore(_settings.ConnectionString), TimeProvider.System, _settings, NullLogger<GroupCommitEventLog>.Instance);
 
         var builder = new InProcessTestClusterBuilder(1);
         builder.ConfigureSilo((_, silo) =>
@@ -64,10 +74,9 @@ public sealed class GrainClusterFixture : IAsyncLifetime
             silo.Services.AddSingleton<Pushes>();
             silo.Services.AddSingleton<Ecosystem.Grains.Program.ProgramCache>();
             silo.Services.AddSingleton<Ecosystem.Grains.Projections.CheckpointScheduler>();
-            silo.Services.AddSingleton(Options.Create(new EcosystemOptions()));
-            silo.Services.AddSingleton<IEventStore>(_ => new SqliteEventStore(database.LogConnectionString));
-            silo.Services.AddSingleton<GroupCommitEventLog>();
-            silo.Services.AddSingleton<IEventLog>(sp => sp.GetRequiredService<GroupCommitEventLog>());
+            silo.Services.AddSingleton<GrainLookup>();
+            silo.Services.AddEcosystemEventLog(_settings);
+            silo.Services.AddSingleton<IEventDispatcher, EventDispatcher>();
         });
         Cluster = builder.Build();
         await Cluster.DeployAsync();
@@ -102,6 +111,7 @@ public sealed class GrainClusterFixture : IAsyncLifetime
             await Cluster.DisposeAsync();
         }
 
+        await ((GroupCommitEventLog)Log).DisposeAsync();
         SqliteConnection.ClearAllPools();
         Directory.Delete(_dataDirectory, recursive: true);
     }

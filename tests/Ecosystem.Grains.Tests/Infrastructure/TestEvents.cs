@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Ecosystem.Contracts.Events;
 using Ecosystem.Domain.Events;
-using Ecosystem.Grains.EventLog;
+using Ecosystem.EventLog;
 
 namespace Ecosystem.Grains.Tests.Infrastructure;
 
@@ -94,13 +94,16 @@ public static class TestEvents
 
     private static string Time(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
+    /// <summary>The sender of the tests' events: the channel team's key, whose events count at once.</summary>
+    public static readonly EventActor Admin = new("admin", "admin");
+
     private static PendingEvent Make(JsonObject json)
     {
         json["id"] = NewId("evt");
         var raw = json.ToJsonString();
         using var doc = JsonDocument.Parse(raw);
         var parsed = EventParser.Parse(doc.RootElement, now: null);
-        return new PendingEvent(parsed.Event ?? throw new InvalidOperationException($"Test event does not parse: {parsed.Error}"), raw);
+        return new PendingEvent(parsed.Event ?? throw new InvalidOperationException($"Test event does not parse: {parsed.Error}"), Admin);
     }
 
     /// <summary>Appends to the real log and returns the events as the intake would deliver them (with their real seqs).</summary>
@@ -111,7 +114,7 @@ public static class TestEvents
         for (var i = 0; i < events.Length; i++)
         {
             Assert.False(outcomes[i].Duplicate, $"event {events[i].Event.Id} was refused as a duplicate");
-            logged.Add(new LoggedEvent(outcomes[i].Seq, outcomes[i].AcceptedAt, events[i].Event, events[i].RawJson));
+            logged.Add(outcomes[i].ToLogged(events[i]));
         }
 
         return logged;

@@ -5,7 +5,7 @@ using Ecosystem.Contracts.Events;
 using Ecosystem.Contracts.Integrations;
 using Ecosystem.Domain.Events;
 using Ecosystem.Domain.Integrations;
-using Ecosystem.Grains.EventLog;
+using Ecosystem.EventLog;
 using Ecosystem.Grains.Integrations;
 using Ecosystem.Grains.Projections;
 using Ecosystem.Grains.Tests.Infrastructure;
@@ -70,7 +70,7 @@ internal static class IntegrationEvents
         var raw = json.ToJsonString();
         using var doc = JsonDocument.Parse(raw);
         var parsed = EventParser.Parse(doc.RootElement, now: null);
-        return new PendingEvent(parsed.Event ?? throw new InvalidOperationException($"Test event does not parse: {parsed.Error}"), raw);
+        return new PendingEvent(parsed.Event ?? throw new InvalidOperationException($"Test event does not parse: {parsed.Error}"), TestEvents.Admin);
     }
 }
 

@@ -1,10 +1,11 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Ecosystem.Contracts.Events;
 using Ecosystem.Contracts.Leads;
 using Ecosystem.Contracts.Partners;
 using Ecosystem.Domain.Events;
-using Ecosystem.Grains.EventLog;
+using Ecosystem.EventLog;
 using Ecosystem.Grains.Tests.Infrastructure;
 using static Ecosystem.Grains.Tests.Infrastructure.TestEvents;
 
@@ -112,10 +113,10 @@ internal sealed class LeadScenario(GrainClusterFixture fixture)
     /// <c>lead.accepted</c> or <c>lead.declined</c> as the intake handles it: the lead checks and logs it,
     /// then the logged answer goes to the partner's stream as well.
     /// </summary>
-    public async Task<LeadAnswer> AnswerAsync(string type, string leadId, string partnerId)
+    public async Task<CommandResult> AnswerAsync(string type, string leadId, string partnerId)
     {
         var e = LeadAnswered(type, leadId, partnerId, Now);
-        var answer = await Lead(leadId).Answer(e.Event, e.RawJson);
+        var answer = await Lead(leadId).Decide(e.Event, new EventActor("key-" + partnerId, "partner", partnerId));
         if (answer.Logged is { } logged)
         {
             await Partner(partnerId).Apply([logged]);
@@ -168,6 +169,6 @@ internal sealed class LeadScenario(GrainClusterFixture fixture)
         var raw = json.ToJsonString();
         using var doc = JsonDocument.Parse(raw);
         var parsed = EventParser.Parse(doc.RootElement, now: null);
-        return new PendingEvent(parsed.Event ?? throw new InvalidOperationException($"Test event does not parse: {parsed.Error}"), raw);
+        return new PendingEvent(parsed.Event ?? throw new InvalidOperationException($"Test event does not parse: {parsed.Error}"), TestEvents.Admin);
     }
 }

@@ -96,7 +96,7 @@ public sealed class MetricsGrainTests(GrainClusterFixture fixture)
 
     private static class Make
     {
-        public static Ecosystem.Grains.EventLog.PendingEvent Closed(string dealId, string outcome, DateTimeOffset at)
+        public static Ecosystem.EventLog.PendingEvent Closed(string dealId, string outcome, DateTimeOffset at)
         {
             var raw = System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object>
             {
@@ -108,7 +108,7 @@ public sealed class MetricsGrainTests(GrainClusterFixture fixture)
             });
             using var doc = System.Text.Json.JsonDocument.Parse(raw);
             var parsed = Ecosystem.Domain.Events.EventParser.Parse(doc.RootElement, now: null);
-            return new Ecosystem.Grains.EventLog.PendingEvent(parsed.Event!, raw);
+            return new Ecosystem.EventLog.PendingEvent(parsed.Event!, Ecosystem.Grains.Tests.Infrastructure.TestEvents.Admin);
         }
     }
 }

@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 using Ecosystem.Contracts.Events;
 using Ecosystem.Contracts.Partners;
 using Ecosystem.Domain.Events;
-using Ecosystem.Grains.EventLog;
+using Ecosystem.EventLog;
 using Ecosystem.Grains.Partners;
 using Ecosystem.Grains.Projections;
 using Ecosystem.Grains.Tests.Infrastructure;
@@ -63,7 +63,7 @@ internal static class PartnerEvents
         var raw = json.ToJsonString();
         using var doc = JsonDocument.Parse(raw);
         var parsed = EventParser.Parse(doc.RootElement, now: null);
-        return new PendingEvent(parsed.Event ?? throw new InvalidOperationException($"Test event does not parse: {parsed.Error}"), raw);
+        return new PendingEvent(parsed.Event ?? throw new InvalidOperationException($"Test event does not parse: {parsed.Error}"), TestEvents.Admin);
     }
 }
 

@@ -2,7 +2,7 @@ using Ecosystem.Contracts.Deals;
 using Ecosystem.Contracts.Events;
 using Ecosystem.Domain.Events;
 using Ecosystem.Grains.Deals;
-using Ecosystem.Grains.EventLog;
+using Ecosystem.EventLog;
 using Ecosystem.Grains.Projections;
 using Ecosystem.Grains.Tests.Infrastructure;
 using Orleans;

@@ -1,20 +1,18 @@
 using System.Diagnostics;
 using System.Threading.Channels;
-using Ecosystem.Host.Diagnostics;
 using Ecosystem.Contracts.Events;
 using Ecosystem.Domain.Events;
-using Ecosystem.Grains.EventLog;
-using Ecosystem.Host.Hosting;
-using Microsoft.Extensions.Options;
+using Ecosystem.EventLog.Stores;
+using Microsoft.Extensions.Logging;
 
-namespace Ecosystem.Host.Storage.EventLog;
+namespace Ecosystem.EventLog;
 
 /// <summary>
-/// Group commit: concurrent appends (many HTTP requests, each with a few events) are queued and
-/// written by one loop, as many as are waiting in one transaction. Under load an event costs a
-/// share of one round trip instead of a round trip of its own; when idle, a lone request is written
-/// at once. Ids repeated across the queued requests are settled here: the first wins, the rest are
-/// duplicates, exactly as if they had arrived one after the other.
+/// The log's one write path. Group commit: concurrent appends (many HTTP requests, each with a few events, and grains
+/// appending the events they decided) are queued and written by one loop, as many as are waiting in one transaction.
+/// Under load an event costs a share of one round trip instead of a round trip of its own; when idle, a lone request is
+/// written at once. Ids repeated across the queued requests are settled here: the first wins, the rest are duplicates,
+/// exactly as if they had arrived one after the other. After each commit the dispatcher hands its events to their grains.
 /// </summary>
 public sealed partial class GroupCommitEventLog : IEventLog, IAsyncDisposable
 {
@@ -35,31 +33,27 @@ public sealed partial class GroupCommitEventLog : IEventLog, IAsyncDisposable
     private long _failingSince;
     private long _lastFailureWarning;
 
-    public GroupCommitEventLog(IEventStore store, TimeProvider time, IOptions<EcosystemOptions> options, ILogger<GroupCommitEventLog> logger)
+    private readonly IEventDispatcher? _dispatcher;
+
+    /// <param name="dispatcher">Null only where nothing folds the log (a store's own tests).</param>
+    public GroupCommitEventLog(IEventStore store, TimeProvider time, EventLogSettings settings, ILogger<GroupCommitEventLog> logger, IEventDispatcher? dispatcher = null)
     {
         _store = store;
         _time = time;
         _logger = logger;
-        _maxBatch = options.Value.Storage.MaxAppendBatch;
+        _dispatcher = dispatcher;
+        _maxBatch = settings.MaxAppendBatch;
         _loop = Task.Run(RunAsync);
     }
 
-    public Task<IReadOnlyList<AppendOutcome>> AppendAsync(IReadOnlyList<PendingEvent> events, CancellationToken cancellationToken = default) =>
-        AppendAsync(events, null, cancellationToken);
-
-    /// <summary>
-    /// Appends, then hands the new events to <paramref name="dispatcher"/> before answering. The events of every request
-    /// in one commit that named the same dispatcher go to it in one call, so a grain that several concurrent requests
-    /// concern is called once per commit rather than once per request.
-    /// </summary>
-    public async Task<IReadOnlyList<AppendOutcome>> AppendAsync(IReadOnlyList<PendingEvent> events, IEventDispatcher? dispatcher, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<AppendOutcome>> AppendAsync(IReadOnlyList<PendingEvent> events, EventOrigin? origin = null, CancellationToken cancellationToken = default)
     {
         if (events.Count == 0)
         {
             return [];
         }
 
-        var work = new Work(events, dispatcher);
+        var work = new Work(events, origin);
         await _queue.Writer.WriteAsync(work, cancellationToken);
         // Not cancellable once queued: the caller must learn whether its events became durable.
         return await work.Done.Task;
@@ -72,6 +66,14 @@ public sealed partial class GroupCommitEventLog : IEventLog, IAsyncDisposable
         _store.ReadStreamAsync(kind, key, afterSeq, limit, except, cancellationToken);
 
     public Task<bool> PingAsync(CancellationToken cancellationToken = default) => _store.PingAsync(cancellationToken);
+
+    public Task<LogHead> HeadAsync(CancellationToken cancellationToken = default) => _store.HeadAsync(cancellationToken);
+
+    public Task<IReadOnlyList<string>> PendingRegistrationCandidatesAsync(int limit, CancellationToken cancellationToken = default) =>
+        _store.PendingRegistrationCandidatesAsync(Math.Clamp(limit, 1, 1000), cancellationToken);
+
+    public Task<IReadOnlyList<LoggedEvent>> ReadAuditAsync(AuditQuery query, CancellationToken cancellationToken = default) =>
+        _store.ReadAuditAsync(query, cancellationToken);
 
     public Task<IReadOnlyList<string>> StreamKeysAsync(StreamKind kind, string? afterKey, int limit, CancellationToken cancellationToken = default) =>
         _store.StreamKeysAsync(kind, afterKey, limit, cancellationToken);
@@ -129,8 +131,8 @@ public sealed partial class GroupCommitEventLog : IEventLog, IAsyncDisposable
         try
         {
             outcomes = await _store.AppendBatchAsync(batch, _time.GetUtcNow(), CancellationToken.None);
-            EngineMeter.AppendDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-            EngineMeter.AppendBatch.Record(batch.Count);
+            EventLogMeter.AppendDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            EventLogMeter.AppendBatch.Record(batch.Count);
             if (_failedInARow > 0)
             {
                 LogAppendRecovered(_failedInARow, Stopwatch.GetElapsedTime(_failingSince).TotalSeconds);
@@ -165,42 +167,56 @@ public sealed partial class GroupCommitEventLog : IEventLog, IAsyncDisposable
         }
 
         var results = new AppendOutcome[group.Count][];
-        Dictionary<IEventDispatcher, List<LoggedEvent>>? toDispatch = null;
+        var committed = _dispatcher is null ? null : new List<CommittedEvent>(batch.Count);
+        HashSet<EventOrigin>? origins = null;
         for (var w = 0; w < group.Count; w++)
         {
             var pos = positions[w];
             var work = group[w];
             var result = results[w] = new AppendOutcome[pos.Length];
+            if (work.Origin is { } origin)
+            {
+                (origins ??= []).Add(origin);
+            }
+
             for (var i = 0; i < pos.Length; i++)
             {
                 result[i] = pos[i] < 0 ? AppendOutcome.DuplicateOf : outcomes[pos[i]];
-                if (work.Dispatcher is { } dispatcher && !result[i].Duplicate)
+                if (committed is not null && !result[i].Duplicate)
                 {
-                    toDispatch ??= [];
-                    if (!toDispatch.TryGetValue(dispatcher, out var list))
-                    {
-                        toDispatch[dispatcher] = list = new List<LoggedEvent>(total);
-                    }
-
-                    var e = work.Events[i];
-                    list.Add(new LoggedEvent(result[i].Seq, result[i].AcceptedAt, e.Event, e.RawJson, e.Registration));
+                    committed.Add(new CommittedEvent(result[i].ToLogged(work.Events[i]), work.Origin));
                 }
             }
         }
 
-        // The next commit does not wait for this one's grains: they fold in the background while requests wait for theirs.
-        var dispatched = toDispatch?.ToDictionary(d => d.Key, d => d.Key.DispatchAsync(d.Value));
-        for (var w = 0; w < group.Count; w++)
+        if (committed is not { Count: > 0 })
         {
-            if (group[w].Dispatcher is { } dispatcher && dispatched is not null && dispatched.TryGetValue(dispatcher, out var task))
-            {
-                _ = CompleteAfterAsync(task, group[w], results[w]);
-            }
-            else
+            for (var w = 0; w < group.Count; w++)
             {
                 group[w].Done.TrySetResult(results[w]);
             }
+
+            return;
         }
+
+        // One delivery per commit, in the background: the next commit does not wait for this one's grains. A grain that
+        // appended in this commit is mid-turn, waiting for its append; a call to it would queue behind that turn. So the
+        // grains that are not appending hear first, and that is all a grain's append waits for; the appending grains
+        // hear of the others' events in a second call that only the intake's requests wait for.
+        var others = TimedAsync(_dispatcher!.DispatchAsync(committed, origins is null ? static _ => true : t => !origins.Contains(t)));
+        var writers = origins is null ? Task.CompletedTask : _dispatcher.DispatchAsync(committed, origins.Contains);
+        var everyone = origins is null ? others : Task.WhenAll(others, writers);
+        for (var w = 0; w < group.Count; w++)
+        {
+            _ = CompleteAfterAsync(group[w].Origin is null ? everyone : others, group[w], results[w]);
+        }
+    }
+
+    private static async Task TimedAsync(Task dispatch)
+    {
+        var started = Stopwatch.GetTimestamp();
+        await dispatch;
+        EventLogMeter.DispatchDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
     }
 
     private static async Task CompleteAfterAsync(Task dispatched, Work work, AppendOutcome[] result)
@@ -236,19 +252,10 @@ public sealed partial class GroupCommitEventLog : IEventLog, IAsyncDisposable
     [LoggerMessage(Level = LogLevel.Information, Message = "The log takes appends again after {Failures} failed appends over {Seconds:0.0} s")]
     private partial void LogAppendRecovered(int failures, double seconds);
 
-    private sealed class Work(IReadOnlyList<PendingEvent> events, IEventDispatcher? dispatcher)
+    private sealed class Work(IReadOnlyList<PendingEvent> events, EventOrigin? origin)
     {
         public IReadOnlyList<PendingEvent> Events { get; } = events;
-        public IEventDispatcher? Dispatcher { get; } = dispatcher;
+        public EventOrigin? Origin { get; } = origin;
         public TaskCompletionSource<IReadOnlyList<AppendOutcome>> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }
-
-/// <summary>Hands events the log has just made durable to the grains they concern.</summary>
-public interface IEventDispatcher
-{
-    Task DispatchAsync(List<LoggedEvent> events);
-}
-
-/// <summary>The database did not take the append; nothing of it is durable and the client should retry.</summary>
-public sealed class EventLogUnavailableException(string message, Exception inner) : Exception(message, inner);

@@ -1,32 +1,36 @@
 using Ecosystem.Domain.Events;
-using Ecosystem.Grains.EventLog;
-using Ecosystem.Host.Hosting;
-using Ecosystem.Host.Storage;
-using Ecosystem.Host.Storage.EventLog;
-using Ecosystem.Host.Tests.Infrastructure;
+using Ecosystem.EventLog.Stores;
 using Ecosystem.Testing;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
-using Npgsql;
 
-namespace Ecosystem.Host.Tests;
+namespace Ecosystem.EventLog.Tests;
+
+[CollectionDefinition(Name)]
+public sealed class PostgresCollection : ICollectionFixture<PostgresServer>
+{
+    public const string Name = "postgres";
+}
 
 /// <summary>The event log on each database, as two nodes would use it at once.</summary>
 public abstract class EventStoreTests
 {
-    protected abstract Task<EcosystemDatabase> DatabaseAsync();
+    protected abstract Task<EventLogSettings> DatabaseAsync();
 
-    protected abstract IEventStore OpenStore(EcosystemDatabase db);
+    protected abstract IEventStore OpenStore(EventLogSettings db);
 
-    private GroupCommitEventLog OpenLog(EcosystemDatabase db) =>
-        new(OpenStore(db), TimeProvider.System, Options.Create(new EcosystemOptions()), NullLogger<GroupCommitEventLog>.Instance);
+    protected static readonly EventActor Sender = new("key-1", "partner", "p1");
+
+    private GroupCommitEventLog OpenLog(EventLogSettings db) =>
+        new(OpenStore(db), TimeProvider.System, db, NullLogger<GroupCommitEventLog>.Instance);
 
     private static PendingEvent Touch(string id, string deal, string partner = "p1")
     {
-        var json = $$"""{"id":"{{id}}","type":"deal.touch","occurredAt":"2026-11-25T10:00:00Z","dealId":"{{deal}}","partnerId":"{{partner}}","role":"influenced"}""";
         var e = new ActivityEvent { Id = id, Type = EventTypes.DealTouch, OccurredAt = DateTimeOffset.Parse("2026-11-25T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture), DealId = deal, PartnerId = partner, Role = "influenced" };
-        return new PendingEvent(e, json);
+        return new PendingEvent(e, Sender);
     }
+
+    private static string Id(string prefix) => $"{prefix}-{Guid.NewGuid():N}";
 
     [Fact]
     public async Task Applying_the_schema_twice_and_from_two_nodes_at_once_is_harmless()
@@ -34,9 +38,9 @@ public abstract class EventStoreTests
         var db = await DatabaseAsync();
 
         await Task.WhenAll(
-            SchemaMigrator.ApplyAsync(db, NullLogger.Instance, CancellationToken.None),
-            SchemaMigrator.ApplyAsync(db, NullLogger.Instance, CancellationToken.None));
-        await SchemaMigrator.ApplyAsync(db, NullLogger.Instance, CancellationToken.None);
+            EventLogSchema.ApplyAsync(db, CancellationToken.None),
+            EventLogSchema.ApplyAsync(db, CancellationToken.None));
+        await EventLogSchema.ApplyAsync(db, CancellationToken.None);
 
         await using var log = OpenLog(db);
         Assert.True(await log.PingAsync());
@@ -46,11 +50,11 @@ public abstract class EventStoreTests
     public async Task The_same_id_sent_through_two_nodes_at_once_is_accepted_exactly_once()
     {
         var db = await DatabaseAsync();
-        await SchemaMigrator.ApplyAsync(db, NullLogger.Instance, CancellationToken.None);
+        await EventLogSchema.ApplyAsync(db, CancellationToken.None);
         await using var nodeA = OpenLog(db);
         await using var nodeB = OpenLog(db);
-        var deal = Events.Id("deal");
-        var ids = Enumerable.Range(0, 200).Select(_ => Events.Id("e")).ToArray();
+        var deal = Id("deal");
+        var ids = Enumerable.Range(0, 200).Select(_ => Id("e")).ToArray();
 
         var a = ids.Select(id => nodeA.AppendAsync([Touch(id, deal)]));
         var b = ids.Select(id => nodeB.AppendAsync([Touch(id, deal)]));
@@ -66,13 +70,13 @@ public abstract class EventStoreTests
     public async Task A_stream_reads_back_in_log_order_after_a_given_position()
     {
         var db = await DatabaseAsync();
-        await SchemaMigrator.ApplyAsync(db, NullLogger.Instance, CancellationToken.None);
+        await EventLogSchema.ApplyAsync(db, CancellationToken.None);
         await using var log = OpenLog(db);
-        var deal = Events.Id("deal");
-        var other = Events.Id("deal");
+        var deal = Id("deal");
+        var other = Id("deal");
 
-        var first = await log.AppendAsync([Touch(Events.Id("e"), deal), Touch(Events.Id("e"), other), Touch(Events.Id("e"), deal)]);
-        var second = await log.AppendAsync([Touch(Events.Id("e"), deal)]);
+        var first = await log.AppendAsync([Touch(Id("e"), deal), Touch(Id("e"), other), Touch(Id("e"), deal)]);
+        var second = await log.AppendAsync([Touch(Id("e"), deal)]);
 
         var all = await log.ReadStreamAsync(StreamKind.Deal, deal, 0, 100);
         Assert.Equal(3, all.Count);
@@ -88,14 +92,21 @@ public sealed class SqliteEventStoreTests : EventStoreTests, IDisposable
 {
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "eco-store-" + Guid.NewGuid().ToString("N")[..8]);
 
-    protected override Task<EcosystemDatabase> DatabaseAsync() =>
-        Task.FromResult(EcosystemDatabase.From(new EcosystemOptions { DataDirectory = _dir }, null));
+    protected override Task<EventLogSettings> DatabaseAsync()
+    {
+        Directory.CreateDirectory(_dir);
+        return Task.FromResult(new EventLogSettings
+        {
+            Provider = EventLogSettings.Sqlite,
+            ConnectionString = new SqliteConnectionStringBuilder { DataSource = Path.Combine(_dir, "events.db"), Pooling = true, DefaultTimeout = 30 }.ToString(),
+        });
+    }
 
-    protected override IEventStore OpenStore(EcosystemDatabase db) => new SqliteEventStore(db.LogConnectionString);
+    protected override IEventStore OpenStore(EventLogSettings db) => new SqliteEventStore(db.ConnectionString);
 
     public void Dispose()
     {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        SqliteConnection.ClearAllPools();
         Directory.Delete(_dir, recursive: true);
     }
 }
@@ -103,10 +114,10 @@ public sealed class SqliteEventStoreTests : EventStoreTests, IDisposable
 [Collection(PostgresCollection.Name)]
 public sealed class PostgresEventStoreTests(PostgresServer postgres) : EventStoreTests
 {
-    private EcosystemDatabase? _db;
+    private EventLogSettings? _db;
 
-    protected override async Task<EcosystemDatabase> DatabaseAsync() =>
-        _db ??= EcosystemDatabase.From(new EcosystemOptions { Storage = { Provider = "postgres" } }, await postgres.CreateDatabaseAsync("store"));
+    protected override async Task<EventLogSettings> DatabaseAsync() =>
+        _db ??= new EventLogSettings { Provider = EventLogSettings.Postgres, ConnectionString = await postgres.CreateDatabaseAsync("store") };
 
-    protected override IEventStore OpenStore(EcosystemDatabase db) => new PostgresEventStore(NpgsqlDataSource.Create(db.LogConnectionString));
+    protected override IEventStore OpenStore(EventLogSettings db) => new PostgresEventStore(EventLogServiceCollectionExtensions.PostgresDataSource(db));
 }

@@ -3,9 +3,9 @@ using Ecosystem.Host.Storage;
 using Orleans;
 using Orleans.Hosting;
 using Orleans.TestingHost;
-using static Ecosystem.Grains.Tests.Infrastructure.TestEvents;
 
-namespace Ecosystem.Grains.Tests.Reminders;
+
+namespace Ecosystem.Host.Tests.Reminders;
 
 /// <summary>
 /// A reminder armed on one cluster, that cluster gone before it is due, and a new cluster of the same
@@ -19,8 +19,8 @@ public static class ReminderRestartScenario
 
     public static async Task RunAsync(EcosystemDatabase database)
     {
-        var serviceId = NewId("svc");
-        var probeKey = NewId("probe");
+        var serviceId = $"svc-{Guid.NewGuid():N}";
+        var probeKey = $"probe-{Guid.NewGuid():N}";
         var firstTick = ReminderTicks.FirstTickOf(probeKey);
 
         var clock = Stopwatch.StartNew();

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Orleans;
 using Orleans.Runtime;
 
-namespace Ecosystem.Grains.Tests.Reminders;
+namespace Ecosystem.Host.Tests.Reminders;
 
 /// <summary>A test-only grain that arms a durable reminder and reports its first tick.</summary>
 public interface IReminderProbeGrain : IGrainWithStringKey

@@ -1,10 +1,9 @@
 using System.Globalization;
 using Ecosystem.Contracts.Events;
 using Ecosystem.Domain.Events;
-using Ecosystem.Grains.EventLog;
 using Microsoft.Data.Sqlite;
 
-namespace Ecosystem.Host.Storage.EventLog;
+namespace Ecosystem.EventLog.Stores;
 
 /// <summary>
 /// The log on SQLite. Only one node uses an embedded database, and only the group-commit loop appends,
@@ -21,8 +20,8 @@ public sealed class SqliteEventStore(string connectionString) : IEventStore
         await using var cmd = conn.CreateCommand();
         cmd.Transaction = tx;
         cmd.CommandText = """
-            INSERT INTO eco_events (event_id, type, occurred_at, accepted_at, deal_id, partner_id, lead_id, account_id, integration_id, payload, meta)
-            VALUES ($id, $type, $occurred, $accepted, $deal, $partner, $lead, $account, $integration, $payload, $meta)
+            INSERT INTO eco_events (event_id, type, occurred_at, accepted_at, deal_id, partner_id, lead_id, account_id, integration_id, payload, meta, actor, schema_version)
+            VALUES ($id, $type, $occurred, $accepted, $deal, $partner, $lead, $account, $integration, $payload, $meta, $actor, $version)
             ON CONFLICT (event_id) DO NOTHING
             RETURNING seq
             """;
@@ -37,6 +36,9 @@ public sealed class SqliteEventStore(string connectionString) : IEventStore
         var integration = cmd.Parameters.Add("$integration", SqliteType.Text);
         var payload = cmd.Parameters.Add("$payload", SqliteType.Text);
         var meta = cmd.Parameters.Add("$meta", SqliteType.Text);
+        var actor = cmd.Parameters.Add("$actor", SqliteType.Text);
+        cmd.Parameters.AddWithValue("$version", StoredEvents.CurrentVersion);
+        (EventActor? Actor, string Json) lastActor = (null, "");
 
         var outcomes = new AppendOutcome[events.Count];
         for (var i = 0; i < events.Count; i++)
@@ -50,8 +52,14 @@ public sealed class SqliteEventStore(string connectionString) : IEventStore
             lead.Value = (object?)e.LeadId ?? DBNull.Value;
             account.Value = (object?)e.AccountId ?? DBNull.Value;
             integration.Value = (object?)e.IntegrationId ?? DBNull.Value;
-            payload.Value = events[i].RawJson;
-            meta.Value = (object?)EventRows.Meta(events[i]) ?? DBNull.Value;
+            payload.Value = StoredEvents.Payload(e);
+            meta.Value = (object?)StoredEvents.Meta(events[i]) ?? DBNull.Value;
+            if (!ReferenceEquals(lastActor.Actor, events[i].Actor))
+            {
+                lastActor = (events[i].Actor, StoredEvents.Actor(events[i].Actor));
+            }
+
+            actor.Value = lastActor.Json;
             var seq = await cmd.ExecuteScalarAsync(cancellationToken);
             outcomes[i] = seq is long s ? new AppendOutcome(s, acceptedAt, false) : AppendOutcome.DuplicateOf;
         }
@@ -89,24 +97,90 @@ public sealed class SqliteEventStore(string connectionString) : IEventStore
         var leaveOut = except is { Count: > 0 }
             ? " AND seq NOT IN (" + string.Join(',', except.Select(s => s.ToString(CultureInfo.InvariantCulture))) + ")"
             : "";
-        cmd.CommandText = $"SELECT seq, accepted_at, payload, meta FROM eco_events WHERE {EventRows.Column(kind)} = $key AND seq > $after{leaveOut} ORDER BY seq LIMIT $limit";
+        cmd.CommandText = $"SELECT {Columns} FROM eco_events WHERE {StoredEvents.Column(kind)} = $key AND seq > $after{leaveOut} ORDER BY seq LIMIT $limit";
         cmd.Parameters.AddWithValue("$key", key);
         cmd.Parameters.AddWithValue("$after", afterSeq);
         cmd.Parameters.AddWithValue("$limit", limit);
+        return await ReadEventsAsync(cmd, cancellationToken);
+    }
+
+    private const string Columns = "seq, accepted_at, payload, meta, actor, schema_version";
+
+    private static async Task<IReadOnlyList<LoggedEvent>> ReadEventsAsync(SqliteCommand cmd, CancellationToken cancellationToken)
+    {
         var list = new List<LoggedEvent>();
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            var acceptedAt = DateTimeOffset.Parse(reader.GetString(1), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
-            list.Add(EventRows.Read(reader.GetInt64(0), acceptedAt, reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3)));
+            list.Add(StoredEvents.Read(reader.GetInt64(0), ParseTime(reader.GetString(1)), reader.GetString(2),
+                reader.IsDBNull(3) ? null : reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4),
+                reader.IsDBNull(5) ? null : reader.GetInt32(5)));
         }
 
         return list;
     }
 
+    private static DateTimeOffset ParseTime(string s) => DateTimeOffset.Parse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+
+    public async Task<LogHead> HeadAsync(CancellationToken cancellationToken)
+    {
+        await using var conn = new SqliteConnection(connectionString);
+        await conn.OpenAsync(cancellationToken);
+        await using var cmd = conn.CreateCommand();
+        cmd.CommandText = "SELECT seq, accepted_at FROM eco_events ORDER BY seq DESC LIMIT 1";
+        await using var rows = await cmd.ExecuteReaderAsync(cancellationToken);
+        return await rows.ReadAsync(cancellationToken) ? new LogHead(rows.GetInt64(0), ParseTime(rows.GetString(1))) : new LogHead(0, null);
+    }
+
+    public async Task<IReadOnlyList<string>> PendingRegistrationCandidatesAsync(int limit, CancellationToken cancellationToken)
+    {
+        await using var conn = new SqliteConnection(connectionString);
+        await conn.OpenAsync(cancellationToken);
+        await using var cmd = conn.CreateCommand();
+        cmd.CommandText = StoredEvents.PendingRegistrationsSql + " $limit";
+        cmd.Parameters.AddWithValue("$limit", limit);
+        var ids = new List<string>();
+        await using var rows = await cmd.ExecuteReaderAsync(cancellationToken);
+        while (await rows.ReadAsync(cancellationToken))
+        {
+            ids.Add(rows.GetString(0));
+        }
+
+        return ids;
+    }
+
+    public async Task<IReadOnlyList<LoggedEvent>> ReadAuditAsync(AuditQuery query, CancellationToken cancellationToken)
+    {
+        await using var conn = new SqliteConnection(connectionString);
+        await conn.OpenAsync(cancellationToken);
+        await using var cmd = conn.CreateCommand();
+        var where = new List<string>();
+        if (query.After is { } after)
+        {
+            where.Add(query.Ascending ? "seq > $after" : "seq < $after");
+            cmd.Parameters.AddWithValue("$after", after);
+        }
+
+        if (query.Type is { } type)
+        {
+            where.Add("type = $type");
+            cmd.Parameters.AddWithValue("$type", type);
+        }
+
+        if (query.ActorKey is { } actor)
+        {
+            where.Add("(json_extract(actor, '$.keyId') = $actor OR json_extract(actor, '$.partnerId') = $actor OR json_extract(actor, '$.userId') = $actor OR json_extract(actor, '$.role') = $actor)");
+            cmd.Parameters.AddWithValue("$actor", actor);
+        }
+
+        cmd.CommandText = $"SELECT {Columns} FROM eco_events{(where.Count == 0 ? "" : " WHERE " + string.Join(" AND ", where))} ORDER BY seq {(query.Ascending ? "ASC" : "DESC")} LIMIT $limit";
+        cmd.Parameters.AddWithValue("$limit", query.Limit);
+        return await ReadEventsAsync(cmd, cancellationToken);
+    }
+
     public async Task<IReadOnlyList<string>> StreamKeysAsync(StreamKind kind, string? afterKey, int limit, CancellationToken cancellationToken)
     {
-        var column = EventRows.Column(kind);
+        var column = StoredEvents.Column(kind);
         await using var conn = new SqliteConnection(connectionString);
         await conn.OpenAsync(cancellationToken);
         await using var cmd = conn.CreateCommand();
@@ -129,7 +203,7 @@ public sealed class SqliteEventStore(string connectionString) : IEventStore
         await using var conn = new SqliteConnection(connectionString);
         await conn.OpenAsync(cancellationToken);
         await using var cmd = conn.CreateCommand();
-        cmd.CommandText = $"SELECT count(DISTINCT {EventRows.Column(kind)}) FROM eco_events";
+        cmd.CommandText = $"SELECT count(DISTINCT {StoredEvents.Column(kind)}) FROM eco_events";
         return (long)(await cmd.ExecuteScalarAsync(cancellationToken))!;
     }
 

@@ -3,7 +3,7 @@ using Ecosystem.Host.Storage;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace Ecosystem.Grains.Tests.Reminders;
+namespace Ecosystem.Host.Tests.Reminders;
 
 /// <summary>"Timers must survive restarts" on the embedded database, with the production reminder schema.</summary>
 public sealed class SqliteReminderTests : IAsyncLifetime

@@ -1,10 +1,9 @@
 using Ecosystem.Contracts.Events;
 using Ecosystem.Domain.Events;
-using Ecosystem.Grains.EventLog;
 using Npgsql;
 using NpgsqlTypes;
 
-namespace Ecosystem.Host.Storage.EventLog;
+namespace Ecosystem.EventLog.Stores;
 
 public sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventStore
 {
@@ -14,10 +13,10 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventStor
 
     private static readonly string AppendSql = $"""
         SELECT pg_advisory_xact_lock({AppendLockKey});
-        INSERT INTO eco_events (event_id, type, occurred_at, accepted_at, deal_id, partner_id, lead_id, account_id, integration_id, payload, meta)
-        SELECT u.event_id, u.type, u.occurred_at, @accepted_at, u.deal_id, u.partner_id, u.lead_id, u.account_id, u.integration_id, u.payload, u.meta
-        FROM unnest(@ids, @types, @occurred, @deals, @partners, @leads, @accounts, @integrations, @payloads, @metas)
-             AS u(event_id, type, occurred_at, deal_id, partner_id, lead_id, account_id, integration_id, payload, meta)
+        INSERT INTO eco_events (event_id, type, occurred_at, accepted_at, deal_id, partner_id, lead_id, account_id, integration_id, payload, meta, actor, schema_version)
+        SELECT u.event_id, u.type, u.occurred_at, @accepted_at, u.deal_id, u.partner_id, u.lead_id, u.account_id, u.integration_id, u.payload, u.meta, u.actor, {StoredEvents.CurrentVersion}
+        FROM unnest(@ids, @types, @occurred, @deals, @partners, @leads, @accounts, @integrations, @payloads, @metas, @actors)
+             AS u(event_id, type, occurred_at, deal_id, partner_id, lead_id, account_id, integration_id, payload, meta, actor)
         ON CONFLICT (event_id) DO NOTHING
         RETURNING event_id, seq;
         """;
@@ -35,6 +34,8 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventStor
         var integrations = new string?[n];
         var payloads = new string[n];
         var metas = new string?[n];
+        var actors = new string[n];
+        (EventActor? Actor, string Json) lastActor = (null, "");
         for (var i = 0; i < n; i++)
         {
             var e = events[i].Event;
@@ -46,8 +47,15 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventStor
             leads[i] = e.LeadId;
             accounts[i] = e.AccountId;
             integrations[i] = e.IntegrationId;
-            payloads[i] = events[i].RawJson;
-            metas[i] = EventRows.Meta(events[i]);
+            payloads[i] = StoredEvents.Payload(e);
+            metas[i] = StoredEvents.Meta(events[i]);
+            // A request's events share one actor: serialized once, not once per event.
+            if (!ReferenceEquals(lastActor.Actor, events[i].Actor))
+            {
+                lastActor = (events[i].Actor, StoredEvents.Actor(events[i].Actor));
+            }
+
+            actors[i] = lastActor.Json;
         }
 
         await using var conn = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -64,6 +72,7 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventStor
         cmd.Parameters.Add(new NpgsqlParameter<string?[]>("integrations", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = integrations });
         cmd.Parameters.Add(new NpgsqlParameter<string[]>("payloads", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = payloads });
         cmd.Parameters.Add(new NpgsqlParameter<string?[]>("metas", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = metas });
+        cmd.Parameters.Add(new NpgsqlParameter<string[]>("actors", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = actors });
 
         var inserted = new Dictionary<string, long>(n, StringComparer.Ordinal);
         await using (var reader = await cmd.ExecuteReaderAsync(cancellationToken))
@@ -91,7 +100,7 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventStor
     {
         var leaveOut = except is { Count: > 0 } ? " AND seq <> ALL(@except)" : "";
         await using var cmd = dataSource.CreateCommand(
-            $"SELECT seq, accepted_at, payload, meta FROM eco_events WHERE {EventRows.Column(kind)} = @key AND seq > @after{leaveOut} ORDER BY seq LIMIT @limit");
+            $"SELECT {Columns} FROM eco_events WHERE {StoredEvents.Column(kind)} = @key AND seq > @after{leaveOut} ORDER BY seq LIMIT @limit");
         cmd.Parameters.AddWithValue("key", key);
         cmd.Parameters.AddWithValue("after", afterSeq);
         cmd.Parameters.AddWithValue("limit", limit);
@@ -99,19 +108,79 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventStor
         {
             cmd.Parameters.Add(new NpgsqlParameter<long[]>("except", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = [.. except!] });
         }
+        return await ReadEventsAsync(cmd, cancellationToken);
+    }
+
+    private const string Columns = "seq, accepted_at, payload, meta, actor, schema_version";
+
+    private static async Task<IReadOnlyList<LoggedEvent>> ReadEventsAsync(NpgsqlCommand cmd, CancellationToken cancellationToken)
+    {
         var list = new List<LoggedEvent>();
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            list.Add(EventRows.Read(reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3)));
+            list.Add(StoredEvents.Read(reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1), reader.GetString(2),
+                reader.IsDBNull(3) ? null : reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4),
+                reader.IsDBNull(5) ? null : reader.GetInt16(5)));
         }
 
         return list;
     }
 
+    public async Task<LogHead> HeadAsync(CancellationToken cancellationToken)
+    {
+        await using var cmd = dataSource.CreateCommand("SELECT seq, accepted_at FROM eco_events ORDER BY seq DESC LIMIT 1");
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new LogHead(reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1))
+            : new LogHead(0, null);
+    }
+
+    public async Task<IReadOnlyList<string>> PendingRegistrationCandidatesAsync(int limit, CancellationToken cancellationToken)
+    {
+        await using var cmd = dataSource.CreateCommand(StoredEvents.PendingRegistrationsSql + " @limit");
+        cmd.Parameters.AddWithValue("limit", limit);
+        var ids = new List<string>();
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            ids.Add(reader.GetString(0));
+        }
+
+        return ids;
+    }
+
+    public async Task<IReadOnlyList<LoggedEvent>> ReadAuditAsync(AuditQuery query, CancellationToken cancellationToken)
+    {
+        var where = new List<string>();
+        await using var cmd = dataSource.CreateCommand();
+        if (query.After is { } after)
+        {
+            where.Add(query.Ascending ? "seq > @after" : "seq < @after");
+            cmd.Parameters.AddWithValue("after", after);
+        }
+
+        if (query.Type is { } type)
+        {
+            where.Add("type = @type");
+            cmd.Parameters.AddWithValue("type", type);
+        }
+
+        if (query.ActorKey is { } actor)
+        {
+            // Actors are stored as JSON text; the audit is a person's page, so a scan of the rows it pages through is fine.
+            where.Add("(actor::jsonb ->> 'keyId' = @actor OR actor::jsonb ->> 'partnerId' = @actor OR actor::jsonb ->> 'userId' = @actor OR actor::jsonb ->> 'role' = @actor)");
+            cmd.Parameters.AddWithValue("actor", actor);
+        }
+
+        cmd.CommandText = $"SELECT {Columns} FROM eco_events{(where.Count == 0 ? "" : " WHERE " + string.Join(" AND ", where))} ORDER BY seq {(query.Ascending ? "ASC" : "DESC")} LIMIT @limit";
+        cmd.Parameters.AddWithValue("limit", query.Limit);
+        return await ReadEventsAsync(cmd, cancellationToken);
+    }
+
     public async Task<IReadOnlyList<string>> StreamKeysAsync(StreamKind kind, string? afterKey, int limit, CancellationToken cancellationToken)
     {
-        var column = EventRows.Column(kind);
+        var column = StoredEvents.Column(kind);
         // COLLATE "C": byte order whatever the database locale, so paging by "after the last key" is stable.
         await using var cmd = dataSource.CreateCommand(
             $"SELECT DISTINCT {column} COLLATE \"C\" AS k FROM eco_events WHERE {column} IS NOT NULL AND {column} COLLATE \"C\" > @after ORDER BY k LIMIT @limit");
@@ -129,7 +198,7 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventStor
 
     public async Task<long> CountStreamsAsync(StreamKind kind, CancellationToken cancellationToken)
     {
-        await using var cmd = dataSource.CreateCommand($"SELECT count(DISTINCT {EventRows.Column(kind)}) FROM eco_events");
+        await using var cmd = dataSource.CreateCommand($"SELECT count(DISTINCT {StoredEvents.Column(kind)}) FROM eco_events");
         return (long)(await cmd.ExecuteScalarAsync(cancellationToken))!;
     }
 

@@ -3,7 +3,7 @@ using Ecosystem.Host.Storage;
 using Ecosystem.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace Ecosystem.Grains.Tests.Reminders;
+namespace Ecosystem.Host.Tests.Reminders;
 
 /// <summary>"Timers must survive restarts" on PostgreSQL, with the production reminder schema on a fresh database.</summary>
 public sealed class PostgresReminderTests(PostgresServer server) : IClassFixture<PostgresServer>
