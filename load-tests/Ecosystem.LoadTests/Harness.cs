@@ -34,9 +34,20 @@ public static class Harness
         EngineProcess? engine = null;
         var url = options.Url;
         var key = options.Key ?? "load-admin-key-" + Guid.NewGuid().ToString("N");
+        // More nodes: one Orleans cluster on the same PostgreSQL database; the throughput scenario spreads its requests
+        // and watchers over them. The first node is the one whose memory and CPU are sampled.
+        var others = new List<EngineProcess>();
         if (url is null)
         {
-            engine = await EngineProcess.StartAsync(options.Provider, options.Postgres, key);
+            if (options.Nodes > 1 && options.Provider != "postgres")
+            {
+                Console.Error.WriteLine("--nodes above 1 needs --provider postgres (nodes form a cluster through the database).");
+                return 2;
+            }
+
+            var started = await Task.WhenAll(Enumerable.Range(0, options.Nodes).Select(_ => EngineProcess.StartAsync(options.Provider, options.Postgres, key)));
+            engine = started[0];
+            others.AddRange(started.Skip(1));
             url = engine.Url;
         }
 
@@ -44,7 +55,7 @@ public static class Harness
         {
             if (options.Scenario == "throughput")
             {
-                var throughput = await Throughput.RunAsync(url, key, options, args, engine);
+                var throughput = await Throughput.RunAsync([url, .. others.Select(o => o.Url)], key, options, args, engine);
                 throughput.Print();
                 await WriteReportAsync(options.Out ?? Path.Combine("load-tests", "results", $"throughput-{options.Provider}-{DateTime.UtcNow:yyyyMMddTHHmmss}.json"), throughput);
                 return throughput.Lost == 0 && throughput.Errors == 0 && throughput.Rejected == 0 ? 0 : 1;
@@ -79,6 +90,11 @@ public static class Harness
             if (engine is not null)
             {
                 await engine.DisposeAsync();
+            }
+
+            foreach (var other in others)
+            {
+                await other.DisposeAsync();
             }
         }
     }
@@ -209,7 +225,7 @@ public sealed record LatencyReport(
     }
 }
 
-internal sealed record Options(string Scenario, Uri? Url, string? Key, string Provider, string? Postgres, int Events, int IntervalMs, string? Out)
+internal sealed record Options(string Scenario, Uri? Url, string? Key, string Provider, string? Postgres, int Events, int IntervalMs, string? Out, int Nodes = 1)
 {
     public static Options Parse(string[] args)
     {
@@ -227,6 +243,7 @@ internal sealed record Options(string Scenario, Uri? Url, string? Key, string Pr
             Postgres: Value("--pg"),
             Events: int.Parse(Value("--events") ?? "200", CultureInfo.InvariantCulture),
             IntervalMs: int.Parse(Value("--interval-ms") ?? "250", CultureInfo.InvariantCulture),
-            Out: Value("--out"));
+            Out: Value("--out"),
+            Nodes: int.Parse(Value("--nodes") ?? "1", CultureInfo.InvariantCulture));
     }
 }

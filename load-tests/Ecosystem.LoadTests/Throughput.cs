@@ -29,7 +29,7 @@ internal static class Throughput
 {
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(30);
 
-    public static async Task<ThroughputReport> RunAsync(Uri url, string key, Options options, string[] args, EngineProcess? engine)
+    public static async Task<ThroughputReport> RunAsync(IReadOnlyList<Uri> urls, string key, Options options, string[] args, EngineProcess? engine)
     {
         var partners = Args.Int(args, "--partners", 200);
         var deals = Args.Int(args, "--deals", 5_000);
@@ -51,7 +51,11 @@ internal static class Throughput
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"baseline: {baseline.EventsPerSecond:0} events/s"));
         }
 
-        using var http = Http.Client(url, key, concurrency + 8);
+        var url = urls[0];
+        var clients = urls.Select(u => Http.Client(u, key, concurrency + 8)).ToList();
+        using var http = clients[0];
+        // The server's connection count, sampled through set-up and run: what a node's connection budget holds it to.
+        await using var connectionCount = options.Postgres is { } database ? PostgresConnections.Start(database) : null;
         var dealIds = Enumerable.Range(0, deals).Select(i => $"tp-{run}-d{i:D6}").ToArray();
         var partnerIds = Enumerable.Range(0, partners).Select(i => $"tp-{run}-p{i:D4}").ToArray();
 
@@ -81,7 +85,7 @@ internal static class Throughput
             {
                 var dealId = dealIds[i];
                 var hub = new HubConnectionBuilder()
-                    .WithUrl(new Uri(url, "/hubs/ecosystem"), o => o.AccessTokenProvider = () => Task.FromResult<string?>(key))
+                    .WithUrl(new Uri(urls[i % urls.Count], "/hubs/ecosystem"), o => o.AccessTokenProvider = () => Task.FromResult<string?>(key))
                     .Build();
                 hub.On<JsonElement>("DealChanged", view => tracker.Seen(view));
                 connections.Add(hub);
@@ -104,8 +108,9 @@ internal static class Throughput
             var clock = Stopwatch.StartNew();
             var end = TimeSpan.FromSeconds(seconds);
             var next = 0L;
-            var senders = Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
+            var senders = Enumerable.Range(0, concurrency).Select(sender => Task.Run(async () =>
             {
+                var client = clients[sender % clients.Count];
                 while (true)
                 {
                     var n = Interlocked.Increment(ref next) - 1;
@@ -133,7 +138,7 @@ internal static class Throughput
                     var sent = clock.Elapsed;
                     try
                     {
-                        var (statuses, elapsed) = await Http.PostEventsAsync(http, body, CancellationToken.None);
+                        var (statuses, elapsed) = await Http.PostEventsAsync(client, body, CancellationToken.None);
                         stats.Record(clock.Elapsed, elapsed.TotalMilliseconds, statuses);
                         tracker.Sent(events, statuses.Accepted == events.Count);
                     }
@@ -182,10 +187,17 @@ internal static class Throughput
                 ServerCpuSeconds: usageBefore is null || usageAfter is null ? null : Math.Round(usageAfter.Value.CpuSeconds - usageBefore.Value.CpuSeconds, 1),
                 BaselineEventsPerSecond: baseline is null ? null : Math.Round(baseline.EventsPerSecond),
                 RatioToBaseline: baseline is null ? null : Math.Round(sustained / baseline.EventsPerSecond, 3),
-                Machine: $"{Environment.ProcessorCount} cores, {Environment.OSVersion}");
+                Machine: $"{Environment.ProcessorCount} cores, {Environment.OSVersion}",
+                Nodes: urls.Count,
+                PostgresConnectionsPeak: connectionCount is null ? null : await connectionCount.StopAsync());
         }
         finally
         {
+            foreach (var client in clients.Skip(1))
+            {
+                client.Dispose();
+            }
+
             foreach (var c in connections)
             {
                 await c.DisposeAsync();
@@ -537,7 +549,7 @@ public sealed record ThroughputReport(
     long Accepted, double AcceptedPerSecondSustained, double AcceptedPerSecondOverall, double HttpP50Ms, double HttpP99Ms,
     int PushesExpected, int PushesReceived, int Lost, double PushP50Ms, double PushP95Ms, double PushP99Ms, double PushMaxMs,
     int Errors, int Rejected, string? FirstError, double? ServerPeakRssMb, double? ServerCpuSeconds,
-    double? BaselineEventsPerSecond, double? RatioToBaseline, string Machine)
+    double? BaselineEventsPerSecond, double? RatioToBaseline, string Machine, int Nodes = 1, int? PostgresConnectionsPeak = null)
 {
     public void Print()
     {
@@ -546,6 +558,11 @@ public sealed record ThroughputReport(
         Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"| {Provider} | {Deals} / {Watchers} | {Batch} × {Concurrency} | {(TargetRate == 0 ? "flat out" : TargetRate)} | {AcceptedPerSecondSustained} | {BaselineEventsPerSecond?.ToString(CultureInfo.InvariantCulture) ?? "-"} | {RatioToBaseline?.ToString(CultureInfo.InvariantCulture) ?? "-"} | {HttpP50Ms} / {HttpP99Ms} | {PushP50Ms} / {PushP95Ms} / {PushP99Ms} | {PushesExpected} / {PushesReceived} / {Lost} | {Errors + Rejected} | {ServerPeakRssMb} | {ServerCpuSeconds} |"));
+        if (PostgresConnectionsPeak is { } peak)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"nodes: {Nodes}; peak PostgreSQL connections to the database (pg_stat_activity): {peak}"));
+        }
+
         if (FirstError is not null)
         {
             Console.WriteLine("first error: " + FirstError);

@@ -17,7 +17,8 @@ public static class EventLogSchema
     {
         if (settings.IsPostgres)
         {
-            await using var conn = new NpgsqlConnection(settings.ConnectionString);
+            // Not pooled: the migration's connection closes when it is done instead of idling outside the log's capped pool.
+            await using var conn = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(settings.ConnectionString) { Pooling = false }.ConnectionString);
             await conn.OpenAsync(cancellationToken);
             await using var tx = await conn.BeginTransactionAsync(cancellationToken);
             await ExecAsync(conn, tx, $"SELECT pg_advisory_xact_lock({SchemaLockKey})", cancellationToken);

@@ -62,10 +62,14 @@ public sealed class EcosystemDatabase
             // connection string, so they share one Npgsql pool, capped here; the log has its own pool, capped at the rest.
             var budget = options.Storage.MaxConnections;
             var logShare = budget / 2;
+            // Each pool names itself, so an operator reading pg_stat_activity sees which part of a node holds what.
+            var application = string.IsNullOrEmpty(builder.ApplicationName) ? "ecosystem" : builder.ApplicationName;
             builder.MaxPoolSize = budget - logShare;
             builder.MinPoolSize = Math.Min(builder.MinPoolSize, builder.MaxPoolSize);
+            builder.ApplicationName = application + "-orleans";
             var orleans = builder.ConnectionString;
             builder.MaxPoolSize = logShare;
+            builder.ApplicationName = application + "-log";
             var log = new EventLogSettings
             {
                 Provider = EventLogSettings.Postgres,
