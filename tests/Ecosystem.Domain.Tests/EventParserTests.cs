@@ -972,10 +972,24 @@ public class EventParserTests
     }
 
     [Fact]
-    public void Only_the_first_problem_is_reported()
+    public void Every_problem_of_an_event_is_reported_keyed_by_field()
     {
-        var error = Rejected(Valid("deal.touch").Without("dealId").With("role", "owner"), "dealId");
+        var parsed = Parse(Valid("deal.touch").Without("dealId").With("role", "owner").With("occurredAt", "yesterday"), Now);
 
-        Assert.DoesNotContain("role", error, StringComparison.Ordinal);
+        Assert.Null(parsed.Event);
+        Assert.Equal(["dealId", "occurredAt", "role"], parsed.Errors!.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["is required"], parsed.Errors["dealId"]);
+        Assert.All(parsed.Errors.Values, messages => Assert.Single(messages));
+        // The one-line reason names each of them, in the order they were found.
+        Assert.Equal($"occurredAt: {parsed.Errors["occurredAt"][0]}; dealId: is required; role: {parsed.Errors["role"][0]}", parsed.Error);
+    }
+
+    [Fact]
+    public void A_field_that_failed_is_reported_once()
+    {
+        var parsed = Parse(Valid("survey.responded").With("score", "ten"), Now);
+
+        Assert.Equal(["score"], parsed.Errors!.Keys);
+        Assert.StartsWith("score: ", parsed.Error, StringComparison.Ordinal);
     }
 }

@@ -47,6 +47,27 @@ public abstract class IntakeTests
     }
 
     [Fact]
+    public async Task A_rejected_event_lists_every_problem_keyed_by_field_and_every_logged_event_names_its_sender()
+    {
+        using var http = (await HostAsync()).Client();
+        var deal = Events.Id("deal");
+        var bad = Events.Touch(Events.Id("e"), deal, "p1", role: "cheerleader");
+        bad.Remove("dealId");
+        bad["occurredAt"] = "yesterday";
+        var good = Events.Touch(Events.Id("e"), deal, "p1");
+
+        var results = (await (await http.PostEventsAsync(new object[] { bad, good })).ReadAsync()).GetProperty("results").EnumerateArray().ToList();
+
+        var errors = results[0].GetProperty("errors");
+        Assert.Equal(["dealId", "occurredAt", "role"], errors.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+        Assert.Equal("is required", errors.GetProperty("dealId")[0].GetString());
+        Assert.False(results[1].TryGetProperty("errors", out _));
+        var logged = Assert.Single((await (await http.GetAsync(new Uri($"/api/deals/{deal}/events", UriKind.Relative))).ReadAsync()).GetProperty("events").EnumerateArray());
+        Assert.Equal("admin", logged.GetProperty("actor").GetProperty("role").GetString());
+        Assert.False(string.IsNullOrEmpty(logged.GetProperty("actor").GetProperty("keyId").GetString()));
+    }
+
+    [Fact]
     public async Task An_id_repeated_inside_one_batch_counts_once()
     {
         using var http = (await HostAsync()).Client();

@@ -6,8 +6,11 @@ using Ecosystem.Domain.Money;
 
 namespace Ecosystem.Domain.Events;
 
-/// <summary>The outcome of reading one event: the event, or the reason it was refused.</summary>
-public readonly record struct ParsedEvent(string? Id, ActivityEvent? Event, string? Error)
+/// <summary>
+/// The outcome of reading one event: the event, or why it was refused: <see cref="Errors"/> holds every problem keyed by
+/// field (the same shape as a 400's <c>errors</c> map), <see cref="Error"/> the same in one line.
+/// </summary>
+public readonly record struct ParsedEvent(string? Id, ActivityEvent? Event, string? Error, IReadOnlyDictionary<string, string[]>? Errors = null)
 {
     public bool IsValid => Event is not null;
 }
@@ -32,26 +35,22 @@ public static partial class EventParser
 
         var r = new FieldReader(json);
         var id = r.Id("id");
-        if (r.Error is not null)
-        {
-            return new(TryRawId(json), null, r.Error);
-        }
-
         var type = r.RequiredString("type", EventLimits.MaxIdLength);
-        if (r.Error is null && !EventTypes.All.Contains(type!))
+        if (!r.Failed("type") && !EventTypes.All.Contains(type!))
         {
             r.Fail("type", $"unknown event type '{type}'");
         }
 
         var occurredAt = r.RequiredTime("occurredAt");
-        if (r.Error is null && now is { } clock && occurredAt > clock + EventLimits.MaxClockSkew)
+        if (!r.Failed("occurredAt") && now is { } clock && occurredAt > clock + EventLimits.MaxClockSkew)
         {
             r.Fail("occurredAt", "is more than 5 minutes in the future");
         }
 
-        if (r.Error is not null)
+        if (r.Failed("id") || r.Failed("type"))
         {
-            return new(id, null, r.Error);
+            // Without a type there are no fields to judge; without an id the answer names the id as sent, if any.
+            return r.Refused(r.Failed("id") ? TryRawId(json) : id);
         }
 
         var e = new ActivityEvent { Id = id!, Type = type!, OccurredAt = occurredAt };
@@ -153,19 +152,19 @@ public static partial class EventParser
             _ => e,
         };
 
-        if (r.Error is null && e.P95LatencyMs < 0)
+        if (!r.Failed("p95LatencyMs") && e.P95LatencyMs < 0)
         {
             r.Fail("p95LatencyMs", "must not be negative");
         }
 
-        if (r.Error is null && e.Type == EventTypes.IntegrationErrorReported && e.Errors > e.Calls)
+        if (!r.Failed("errors") && !r.Failed("calls") && e.Type == EventTypes.IntegrationErrorReported && e.Errors > e.Calls)
         {
             r.Fail("errors", "cannot exceed calls");
         }
 
-        if (r.Error is not null)
+        if (r.HasErrors)
         {
-            return new(id, null, r.Error);
+            return r.Refused(id);
         }
 
         if (e.AccountIdAsSent is { } account)
@@ -180,12 +179,12 @@ public static partial class EventParser
     {
         var amount = required ? r.RequiredDecimal("amount") : r.OptionalDecimal("amount");
         var currency = required || amount is not null ? r.Currency("currency") : r.OptionalCurrency("currency");
-        if (r.Error is null && amount < 0)
+        if (!r.Failed("amount") && amount < 0)
         {
             r.Fail("amount", "must not be negative");
         }
 
-        if (r.Error is not null || amount is null || currency is null)
+        if (r.Failed("amount") || r.Failed("currency") || amount is null || currency is null)
         {
             return e with { Amount = amount, Currency = currency };
         }
@@ -196,7 +195,7 @@ public static partial class EventParser
     private static ActivityEvent ReadLeadSource(FieldReader r, ActivityEvent e)
     {
         var sourcePartner = r.OptionalId("sourcePartnerId");
-        if (r.Error is null && e.Source == "partner" && sourcePartner is null)
+        if (!r.Failed("source") && !r.Failed("sourcePartnerId") && e.Source == "partner" && sourcePartner is null)
         {
             r.Fail("sourcePartnerId", "is required when source is 'partner'");
         }
@@ -207,16 +206,26 @@ public static partial class EventParser
     private static string? TryRawId(JsonElement json) =>
         json.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String && FieldReader.TryGetString(id, out var s) ? s : null;
 
-    /// <summary>Reads fields and remembers the first problem; later reads after a failure are no-ops.</summary>
+    /// <summary>Reads fields and remembers every field's first problem; a field that failed once reads as absent after.</summary>
     private sealed class FieldReader(JsonElement json)
     {
-        public string? Error { get; private set; }
+        private Dictionary<string, string>? _errors;
 
-        public void Fail(string field, string message) => Error ??= $"{field}: {message}";
+        public bool HasErrors => _errors is not null;
+
+        /// <summary>Every problem in one line, in the order found ("field: problem; field: problem").</summary>
+        public string? Error => _errors is null ? null : string.Join("; ", _errors.Select(e => $"{e.Key}: {e.Value}"));
+
+        public bool Failed(string field) => _errors?.ContainsKey(field) == true;
+
+        public void Fail(string field, string message) => (_errors ??= new(StringComparer.Ordinal)).TryAdd(field, message);
+
+        public ParsedEvent Refused(string? id) =>
+            new(id, null, Error, _errors!.ToDictionary(e => e.Key, e => new[] { e.Value }, StringComparer.Ordinal));
 
         private bool TryGet(string field, out JsonElement value)
         {
-            if (Error is null && json.TryGetProperty(field, out value) && value.ValueKind != JsonValueKind.Null)
+            if (!Failed(field) && json.TryGetProperty(field, out value) && value.ValueKind != JsonValueKind.Null)
             {
                 return true;
             }
@@ -265,7 +274,7 @@ public static partial class EventParser
 
         public string? RequiredString(string field, int maxLength)
         {
-            if (Error is not null)
+            if (Failed(field))
             {
                 return null;
             }
@@ -342,7 +351,7 @@ public static partial class EventParser
 
         public DateTimeOffset RequiredTime(string field)
         {
-            if (Error is null && !TryGet(field, out _))
+            if (!Failed(field) && !TryGet(field, out _))
             {
                 Missing(field);
             }
@@ -371,7 +380,7 @@ public static partial class EventParser
 
         public decimal? RequiredDecimal(string field)
         {
-            if (Error is null && !TryGet(field, out _))
+            if (!Failed(field) && !TryGet(field, out _))
             {
                 Missing(field);
                 return null;
@@ -404,7 +413,7 @@ public static partial class EventParser
 
         public int? RequiredInt(string field, int min, int max)
         {
-            if (Error is null && !TryGet(field, out _))
+            if (!Failed(field) && !TryGet(field, out _))
             {
                 Missing(field);
                 return null;
@@ -426,7 +435,7 @@ public static partial class EventParser
 
         public long? RequiredLong(string field)
         {
-            if (Error is null && !TryGet(field, out _))
+            if (!Failed(field) && !TryGet(field, out _))
             {
                 Missing(field);
                 return null;

@@ -44,7 +44,7 @@ public sealed partial class EventIntake(
             var parsed = EventParser.Parse(events[i], now);
             if (parsed.Event is not { } e)
             {
-                results[i] = new EventResult(parsed.Id, EventStatus.Rejected, parsed.Error);
+                results[i] = new EventResult(parsed.Id, EventStatus.Rejected, parsed.Error, parsed.Errors);
                 continue;
             }
 

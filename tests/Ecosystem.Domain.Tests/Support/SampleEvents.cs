@@ -113,6 +113,7 @@ internal static class SampleEvents
         Assert.Null(parsed.Event);
         Assert.NotNull(parsed.Error);
         Assert.StartsWith(field + ": ", parsed.Error, StringComparison.Ordinal);
+        Assert.Contains(field, parsed.Errors!.Keys);
         return parsed.Error;
     }
 }
